@@ -1,0 +1,140 @@
+"""Array API plumbing: find the namespace, choose the compute dtype, cast back.
+
+Every public function goes through ``prepare`` (input -> namespace, compute
+array, output dtype) and ``finish`` (compute result -> output dtype). Half
+precision (float16, bfloat16) is computed in float32 and cast back; integer
+input is promoted to the namespace's default floating dtype.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import array_api_compat
+import numpy as np
+
+
+class Prepared(NamedTuple):
+    xp: Any
+    x: Any  # the input in the compute dtype
+    out_dtype: Any  # the dtype results are returned in
+
+
+def is_array(x: Any) -> bool:
+    return bool(array_api_compat.is_array_api_obj(x)) and not isinstance(x, (bool, int, float))
+
+
+def namespace(*arrays: Any) -> Any:
+    """The Array API namespace of the given arrays (NumPy for Python scalars and lists)."""
+    arrays = tuple(a for a in arrays if is_array(a))
+    if not arrays:
+        return array_api_compat.array_namespace(np.empty(0))
+    return array_api_compat.array_namespace(*arrays)
+
+
+def as_array(x: Any, name: str, xp: Any | None = None, like: Any = None) -> Any:
+    """Turn ``x`` into an array of namespace ``xp`` (NumPy by default); TypeError if not numeric."""
+    if is_array(x) and (xp is None or _same_namespace(xp, x)):
+        return x
+    if xp is None or array_api_compat.is_numpy_namespace(xp):
+        try:
+            arr = np.asarray(x)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}") from exc
+        if arr.dtype.kind not in "fiub":
+            raise TypeError(
+                f"{name} must be a real numeric array, got dtype {arr.dtype} "
+                f"({type(x).__name__})"
+            )
+        return arr
+    try:
+        device = None if like is None else array_api_compat.device(like)
+        return xp.asarray(x, device=device)
+    except Exception as exc:
+        raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}") from exc
+
+
+def _same_namespace(xp: Any, x: Any) -> bool:
+    try:
+        return array_api_compat.array_namespace(x) is xp
+    except TypeError:
+        return False
+
+
+def default_float(xp: Any, like: Any = None) -> Any:
+    info = xp.__array_namespace_info__()
+    device = None if like is None else array_api_compat.device(like)
+    return info.default_dtypes(device=device)["real floating"]
+
+
+def is_floating(xp: Any, dtype: Any) -> bool:
+    try:
+        return bool(xp.isdtype(dtype, "real floating"))
+    except (TypeError, ValueError):
+        return False
+
+
+def is_integral(xp: Any, dtype: Any) -> bool:
+    try:
+        return bool(xp.isdtype(dtype, "integral"))
+    except (TypeError, ValueError):
+        return False
+
+
+def prepare(x: Any, name: str = "x") -> Prepared:
+    """Validate ``x`` and return its namespace, a compute array and the output dtype."""
+    x = as_array(x, name)
+    xp = namespace(x)
+    dtype = x.dtype
+    if is_floating(xp, dtype):
+        out_dtype = dtype
+    elif is_integral(xp, dtype):
+        out_dtype = default_float(xp, x)
+    else:
+        raise TypeError(
+            f"{name} must have a real floating or integer dtype, got {dtype}; "
+            "cast it first (e.g. x.astype(float))"
+        )
+    compute = compute_dtype(xp, out_dtype)
+    if x.dtype != compute:
+        x = xp.astype(x, compute)
+    return Prepared(xp, x, out_dtype)
+
+
+def compute_dtype(xp: Any, dtype: Any) -> Any:
+    """float32 for half-precision dtypes, the dtype itself otherwise."""
+    return xp.float32 if xp.finfo(dtype).bits < 32 else dtype
+
+
+def finish(xp: Any, y: Any, out_dtype: Any) -> Any:
+    """Cast a compute-dtype result back to ``out_dtype``.
+
+    Values beyond the target's largest finite number become +-inf explicitly,
+    so that the cast itself raises no overflow warning.
+    """
+    if y.dtype == out_dtype:
+        return y
+    fi = xp.finfo(out_dtype)
+    top = float(fi.max)
+    overflow_at = top + 2.0 ** math.floor(math.log2(top)) * float(fi.eps) / 2
+    y = xp.where(xp.abs(y) >= overflow_at, xp.sign(y) * math.inf, y)
+    return xp.astype(y, out_dtype)
+
+
+def constant(xp: Any, value: float, like: Any) -> Any:
+    """A 0-d array holding ``value`` in the dtype and on the device of ``like``."""
+    return xp.asarray(value, dtype=like.dtype, device=array_api_compat.device(like))
+
+
+def param_array(xp: Any, value: Any, like: Any, name: str) -> Any:
+    """A (possibly array-valued) parameter in the compute dtype and device of ``like``."""
+    arr = as_array(value, name, xp=xp, like=like)
+    if not (is_floating(xp, arr.dtype) or is_integral(xp, arr.dtype)):
+        raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
+    return xp.astype(arr, like.dtype)
+
+
+def eps(xp: Any, like: Any) -> float:
+    """Machine epsilon of ``like``'s dtype."""
+    return float(xp.finfo(like.dtype).eps)

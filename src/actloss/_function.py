@@ -1,0 +1,294 @@
+"""Public function objects built from a spec: value, derivatives, validation, dtype handling.
+
+Kernels have the signature ``kernel(xp, x, **params)``: they receive the input
+already converted to its compute dtype and validated parameters, and use only
+Array API calls on ``xp``. Everything else (namespace, dtype promotion, half
+precision, NaN propagation, error messages) happens here, once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import _backend as B
+from ._numerics import unbroadcast
+from ._spec import Info, Param
+
+Kernel = Callable[..., Any]
+
+
+class ParameterError(ValueError):
+    """An invalid parameter value."""
+
+
+@dataclass(frozen=True)
+class Kernels:
+    """The numerical definition of an activation.
+
+    Elementwise: ``value``, ``grad``, ``grad2``, optionally a fused
+    ``value_and_grad`` and ``param_grads`` (d value / d param, elementwise) with
+    ``param_layouts`` giving how a parameter broadcasts against ``x``.
+    Vector-valued: ``value(xp, x, axis, **p)`` and ``vjp(xp, x, cotangent, axis, **p)``.
+    """
+
+    value: Kernel
+    grad: Kernel | None = None
+    grad2: Kernel | None = None
+    value_and_grad: Kernel | None = None
+    vjp: Kernel | None = None
+    param_grads: Mapping[str, Kernel] = field(default_factory=dict)
+    param_layouts: Mapping[str, Callable[[tuple[int, ...], tuple[int, ...]], tuple[int, ...]]] = (
+        field(default_factory=dict)
+    )
+    check_params: Callable[[Mapping[str, Any]], None] | None = None
+
+
+class Function:
+    """Base of every catalog entry: metadata, parameter validation, docstring."""
+
+    def __init__(self, info: Info, kernels: Kernels, preset: Mapping[str, Any] | None = None,
+                 alias: str | None = None) -> None:  # fmt: skip
+        self.info = info
+        self.kernels = kernels
+        self.preset = dict(preset or {})
+        self._alias = alias
+        self.__doc__ = render_docstring(info)
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self.preset.items())
+        return f"<actloss {self.info.kind} {self._alias or self.info.name}{extra}>"
+
+    def partial(self, _alias: str | None = None, **params: Any) -> Function:
+        """The same function with different default parameters (validated on use)."""
+        self._check_names(params)
+        return type(self)(self.info, self.kernels, {**self.preset, **params}, _alias)
+
+    # ------------------------------------------------------------------ parameters
+    def _check_names(self, params: Mapping[str, Any]) -> None:
+        valid = [p.name for p in self.info.params]
+        for key in params:
+            if key not in valid:
+                close = difflib.get_close_matches(key, valid, n=3, cutoff=0.5)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                listing = ", ".join(valid) if valid else "none"
+                raise TypeError(
+                    f"{self.info.name}() got an unexpected parameter {key!r}.{hint} "
+                    f"Valid parameters: {listing}"
+                )
+
+    def resolve_params(self, params: Mapping[str, Any], xp: Any, like: Any) -> dict[str, Any]:
+        """Merge defaults, preset and call parameters; validate and convert each one."""
+        self._check_names(params)
+        merged = {**self.info.defaults, **self.preset, **params}
+        out = {p.name: _convert_param(self.info.name, p, merged[p.name], xp, like)
+               for p in self.info.params}  # fmt: skip
+        if self.kernels.check_params is not None:
+            self.kernels.check_params(out)
+        return out
+
+
+def _convert_param(fname: str, p: Param, value: Any, xp: Any, like: Any) -> Any:
+    def fail(what: str) -> ParameterError:
+        return ParameterError(
+            f"{fname}(): parameter {p.name!r} must be {p.describe_expected()}, got {what}"
+        )
+
+    if p.kind == "choice":
+        if value not in p.choices:
+            raise fail(repr(value))
+        return value
+    if p.kind == "bool":
+        if not isinstance(value, bool):
+            raise fail(repr(value))
+        return value
+    if p.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(repr(value))
+        if p.constraint is not None and not p.constraint(value):
+            raise fail(repr(value))
+        return value
+    if value is None:
+        raise fail("None")
+    if B.is_array(value) or p.kind == "array":
+        try:
+            arr = B.param_array(xp, value, like, p.name)
+        except TypeError as exc:
+            raise fail(f"{type(value).__name__}") from exc
+        if p.kind == "scalar" and arr.ndim > 0 and not p.learnable:
+            raise fail(f"an array of shape {tuple(arr.shape)}")
+        _check_array_constraint(fail, p, xp, arr)
+        return arr
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise fail(repr(value)) from None
+    value = float(value)
+    if (p.constraint is not None and not p.constraint(value)) or math.isnan(value):
+        raise fail(repr(value))
+    return value
+
+
+def _check_array_constraint(fail: Callable[[str], Exception], p: Param, xp: Any, arr: Any) -> None:
+    if arr.size == 0:
+        raise fail("an empty array")
+    if not bool(xp.all(xp.isfinite(arr))):
+        raise fail("an array with non-finite values")
+    if p.constraint is not None:
+        lo, hi = float(xp.min(arr)), float(xp.max(arr))
+        for v in (lo, hi):
+            if not p.constraint(v):
+                raise fail(f"an array containing {v!r}")
+
+
+# ---------------------------------------------------------------------- activations
+class Activation(Function):
+    """An activation function from the catalog.
+
+    Call it for the value; ``grad``, ``grad2``, ``vjp``, ``value_and_grad`` for
+    derivatives. Output keeps the input's array library, device and floating
+    dtype (integer input is promoted to the default float; float16 and
+    bfloat16 are computed in float32).
+    """
+
+    def __call__(self, x: Any, /, **params: Any) -> Any:
+        xp, xc, out = B.prepare(x)
+        p = self.resolve_params(params, xp, xc)
+        if self.info.elementwise:
+            y = self.kernels.value(xp, xc, **p)
+            return B.finish(xp, _keep_nan(xp, xc, y), out)
+        axis = p.pop("axis")
+        _check_axis(self.info.name, xc, axis)
+        return B.finish(xp, self.kernels.value(xp, xc, axis, **p), out)
+
+    def grad(self, x: Any, /, **params: Any) -> Any:
+        """Elementwise derivative dy/dx (same shape and dtype as ``x``)."""
+        self._require_elementwise("grad")
+        assert self.kernels.grad is not None
+        xp, xc, out = B.prepare(x)
+        p = self.resolve_params(params, xp, xc)
+        return B.finish(xp, _keep_nan(xp, xc, self.kernels.grad(xp, xc, **p)), out)
+
+    def grad2(self, x: Any, /, **params: Any) -> Any:
+        """Elementwise second derivative d^2y/dx^2 (analytic)."""
+        self._require_elementwise("grad2")
+        assert self.kernels.grad2 is not None
+        xp, xc, out = B.prepare(x)
+        p = self.resolve_params(params, xp, xc)
+        return B.finish(xp, _keep_nan(xp, xc, self.kernels.grad2(xp, xc, **p)), out)
+
+    def value_and_grad(self, x: Any, /, **params: Any) -> tuple[Any, Any]:
+        """``(f(x), f'(x))`` computed together."""
+        self._require_elementwise("value_and_grad")
+        xp, xc, out = B.prepare(x)
+        p = self.resolve_params(params, xp, xc)
+        if self.kernels.value_and_grad is not None:
+            y, d = self.kernels.value_and_grad(xp, xc, **p)
+        else:
+            assert self.kernels.grad is not None
+            y, d = self.kernels.value(xp, xc, **p), self.kernels.grad(xp, xc, **p)
+        return B.finish(xp, _keep_nan(xp, xc, y), out), B.finish(xp, _keep_nan(xp, xc, d), out)
+
+    def param_grad(self, x: Any, name: str, /, **params: Any) -> Any:
+        """Elementwise derivative of the output with respect to parameter ``name``."""
+        kernel = self.kernels.param_grads.get(name)
+        if kernel is None:
+            have = ", ".join(self.kernels.param_grads) or "none"
+            raise ValueError(
+                f"{self.info.name} has no derivative with respect to {name!r} "
+                f"(differentiable parameters: {have})"
+            )
+        xp, xc, out = B.prepare(x)
+        p = self.resolve_params(params, xp, xc)
+        return B.finish(xp, _keep_nan(xp, xc, kernel(xp, xc, **p)), out)
+
+    def vjp(self, x: Any, cotangent: Any, /, *, with_params: bool = False,
+            **params: Any) -> Any:  # fmt: skip
+        """Vector-Jacobian product ``cotangent @ J``: the gradient of sum(cotangent * f(x)).
+
+        With ``with_params=True`` returns ``(dx, {param: d_param})`` where each
+        parameter gradient has that parameter's shape (for PReLU's per-channel
+        weight: the sum over every axis except the channel axis 1).
+        """
+        xp, xc, out = B.prepare(x)
+        ct = B.as_array(cotangent, "cotangent", xp=xp, like=xc)
+        ct = xp.astype(ct, xc.dtype)
+        p = self.resolve_params(params, xp, xc)
+        if self.info.elementwise:
+            if tuple(ct.shape) != tuple(xc.shape):
+                raise ValueError(
+                    f"cotangent must have the shape of x {tuple(xc.shape)}, got {tuple(ct.shape)}"
+                )
+            assert self.kernels.grad is not None
+            dx = _keep_nan(xp, xc, ct * self.kernels.grad(xp, xc, **p))
+        else:
+            axis = p.pop("axis")
+            _check_axis(self.info.name, xc, axis)
+            expected = tuple(self.kernels.value(xp, xc, axis, **p).shape)
+            if tuple(ct.shape) != expected:
+                raise ValueError(
+                    f"cotangent must have the shape of {self.info.name}(x) {expected}, "
+                    f"got {tuple(ct.shape)}"
+                )
+            assert self.kernels.vjp is not None
+            dx = self.kernels.vjp(xp, xc, ct, axis, **p)
+        dx = B.finish(xp, dx, out)
+        if not with_params:
+            return dx
+        grads = {}
+        for name, kernel in self.kernels.param_grads.items():
+            value = p[name]
+            shape = tuple(getattr(value, "shape", ()))
+            layout = self.kernels.param_layouts.get(name)
+            bshape = layout(tuple(xc.shape), shape) if layout else shape
+            g = unbroadcast(xp, ct * kernel(xp, xc, **p), bshape)
+            g = xp.reshape(g, shape)
+            grads[name] = B.finish(xp, g, out) if B.is_array(value) else float(g)
+        return dx, grads
+
+    def _require_elementwise(self, what: str) -> None:
+        if not self.info.elementwise:
+            raise TypeError(
+                f"{self.info.name} is not elementwise: its derivative is a Jacobian, not an "
+                f"array of the input's shape, so .{what} is not defined. Use "
+                f"{self.info.name}.vjp(x, cotangent) for gradients."
+            )
+
+
+def _keep_nan(xp: Any, x: Any, y: Any) -> Any:
+    """NaN in -> NaN out, for elementwise results (``where`` branches would drop it)."""
+    return xp.where(xp.isnan(x), x, y)
+
+
+def _check_axis(name: str, x: Any, axis: int) -> None:
+    if not -x.ndim <= axis < max(x.ndim, 1):
+        raise ValueError(f"{name}(): axis {axis} is out of range for an input with {x.ndim} dims")
+    if x.ndim == 0:
+        raise ValueError(f"{name}() needs at least a 1-d input, got a 0-d array")
+
+
+# ------------------------------------------------------------------------ docstrings
+def render_docstring(info: Info) -> str:
+    """Title, math, derivative, parameters, references: generated from the spec."""
+    lines = [f"{info.summary}", "", f".. math:: {info.formula}"]
+    if info.derivative:
+        lines += ["", "Derivative:", "", f".. math:: {info.derivative}"]
+    if info.params:
+        lines += ["", "Args:"]
+        for p in info.params:
+            lines.append(f"    {p.name}: {p.doc} Default {p.default!r}.")
+    if info.output_range is not None:
+        lines += ["", f"Range: {info.range_text or info.output_range}."]
+    if info.aliases:
+        lines += [f"Aliases: {', '.join(info.aliases)}."]
+    if info.references:
+        lines += ["", "References:"] + [f"    {r}" for r in info.references]
+    return "\n".join(lines)

@@ -1,0 +1,239 @@
+"""Stable numerical building blocks, written with Array API calls only.
+
+Each helper takes the namespace ``xp`` first. ``where`` evaluates both
+branches, so every branch here is written to be finite (or a quiet inf) for
+every input: the branch not taken must not overflow or divide by zero.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ._backend import constant
+
+SQRT_2 = math.sqrt(2.0)
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
+
+
+def zeros(xp: Any, like: Any) -> Any:
+    return xp.zeros_like(like)
+
+
+def ones(xp: Any, like: Any) -> Any:
+    return xp.ones_like(like)
+
+
+def full(xp: Any, like: Any, value: float) -> Any:
+    return xp.full_like(like, value)
+
+
+def relu(xp: Any, x: Any) -> Any:
+    return xp.maximum(x, constant(xp, 0.0, x))
+
+
+def neg_part(xp: Any, x: Any) -> Any:
+    """min(x, 0)."""
+    return xp.minimum(x, constant(xp, 0.0, x))
+
+
+def sigmoid(xp: Any, x: Any) -> Any:
+    """1 / (1 + exp(-x)) without overflow: both branches use exp(-|x|) <= 1."""
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(xp: Any, x: Any) -> Any:
+    """s (1 - s) as exp(-|x|) / (1 + exp(-|x|))^2: exact in both tails, no 1 - s cancellation."""
+    e = xp.exp(-xp.abs(x))
+    return e / ((1.0 + e) * (1.0 + e))
+
+
+def softplus(xp: Any, x: Any) -> Any:
+    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))."""
+    return relu(xp, x) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+def log_sigmoid(xp: Any, x: Any) -> Any:
+    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|))."""
+    return neg_part(xp, x) - xp.log1p(xp.exp(-xp.abs(x)))
+
+
+def sech2(xp: Any, x: Any) -> Any:
+    """sech(x)^2 = 4 e / (1 + e)^2 with e = exp(-2|x|): cosh never overflows."""
+    e = xp.exp(-2.0 * xp.abs(x))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
+def exp(xp: Any, x: Any) -> Any:
+    """exp(x) that returns +inf past the dtype's range without an overflow warning."""
+    limit = math.log(float(xp.finfo(x.dtype).max))
+    safe = xp.minimum(x, constant(xp, limit, x))  # the branch not taken stays finite
+    return xp.where(x > limit, constant(xp, math.inf, x), xp.exp(safe))
+
+
+def finite_or_zero(xp: Any, x: Any) -> Any:
+    """x where finite, 0 at +-inf and NaN (for branches that must not see inf)."""
+    return xp.where(xp.isfinite(x), x, constant(xp, 0.0, x))
+
+
+def safe_divide(xp: Any, num: Any, den: Any, mask: Any) -> Any:
+    """num / den where ``mask``; 0 elsewhere, without evaluating a division by 0."""
+    den = xp.where(mask, den, xp.ones_like(den))
+    return xp.where(mask, num / den, xp.zeros_like(num / den))
+
+
+# ----------------------------------------------------------------------------- erfc
+# W. J. Cody, "Rational Chebyshev approximations for the error function",
+# Math. Comp. 23 (1969) 631-637: the coefficient sets of SPECFUN's CALERF,
+# accurate to about 1e-16 relative in float64 over the whole real line.
+_A = (3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
+      3.20937758913846947e03, 1.85777706184603153e-1)  # fmt: skip
+_B = (2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03,
+      2.84423683343917062e03)  # fmt: skip
+_C = (5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01,
+      2.98635138197400131e02, 8.81952221241769090e02, 1.71204761263407058e03,
+      2.05107837782607147e03, 1.23033935479799725e03, 2.15311535474403846e-8)  # fmt: skip
+_D = (1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02,
+      1.62138957456669019e03, 3.29079923573345963e03, 4.36261909014324716e03,
+      3.43936767414372164e03, 1.23033935480374942e03)  # fmt: skip
+_P = (3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1,
+      1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2)  # fmt: skip
+_Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1,
+      6.05183413124413191e-2, 2.33520497626869185e-3)  # fmt: skip
+
+
+def _erf_small(xp: Any, x: Any) -> Any:
+    """erf(x) for |x| <= 0.46875."""
+    z = x * x
+    num = _A[4] * z
+    den = z
+    for i in range(3):
+        num = (num + _A[i]) * z
+        den = (den + _B[i]) * z
+    return x * (num + _A[3]) / (den + _B[3])
+
+
+def _erfcx_mid(xp: Any, y: Any) -> Any:
+    """exp(y^2) erfc(y) for 0.46875 <= y <= 4."""
+    num = _C[8] * y
+    den = y
+    for i in range(7):
+        num = (num + _C[i]) * y
+        den = (den + _D[i]) * y
+    return (num + _C[7]) / (den + _D[7])
+
+
+def _erfcx_tail(xp: Any, y: Any) -> Any:
+    """exp(y^2) erfc(y) for y >= 4."""
+    z = 1.0 / (y * y)
+    num = _P[5] * z
+    den = z
+    for i in range(4):
+        num = (num + _P[i]) * z
+        den = (den + _Q[i]) * z
+    return (INV_SQRT_PI - z * (num + _P[4]) / (den + _Q[4])) / y
+
+
+def _exp_neg_square(xp: Any, y: Any) -> Any:
+    """exp(-y^2) with y^2 split so that its rounding error is not amplified (Cody's trick)."""
+    y_hi = xp.floor(y * 16.0) / 16.0
+    return xp.exp(-y_hi * y_hi) * xp.exp(-(y - y_hi) * (y + y_hi))
+
+
+def erfc(xp: Any, x: Any) -> Any:
+    """Complementary error function, accurate in relative terms for large positive x."""
+    y = xp.abs(x)
+    small = y <= 0.46875
+    # Each branch gets an input clamped into its own interval, so none overflows.
+    ys = xp.where(small, x, constant(xp, 0.0, x))
+    ym = xp.clip(y, 0.46875, 4.0)
+    yt = xp.clip(y, 4.0, math.inf)
+    yt = xp.where(xp.isfinite(yt), yt, constant(xp, 4.0, y))
+    scaled = xp.where(y <= 4.0, _erfcx_mid(xp, ym), _erfcx_tail(xp, yt))
+    e = _exp_neg_square(xp, xp.where(xp.isfinite(y), y, constant(xp, 30.0, y)))
+    tail = xp.where(xp.isfinite(y), e * scaled, constant(xp, 0.0, y))  # erfc(|x|)
+    large = xp.where(x < 0, 2.0 - tail, tail)
+    out = xp.where(small, 1.0 - _erf_small(xp, ys), large)
+    return xp.where(xp.isnan(x), x, out)
+
+
+def normal_cdf(xp: Any, x: Any) -> Any:
+    """Phi(x) = erfc(-x / sqrt 2) / 2: accurate in the left tail."""
+    return 0.5 * erfc(xp, -x / SQRT_2)
+
+
+def normal_pdf(xp: Any, x: Any) -> Any:
+    """phi(x) = exp(-x^2 / 2) / sqrt(2 pi)."""
+    xs = xp.where(xp.isfinite(x), x, constant(xp, 40.0, x))
+    return xp.where(xp.isfinite(x), INV_SQRT_2PI * xp.exp(-0.5 * xs * xs), constant(xp, 0.0, x))
+
+
+# --------------------------------------------------------------------------- reductions
+def shift_by_max(xp: Any, x: Any, axis: int) -> Any:
+    """x - max(x) along ``axis`` (every entry <= 0), so that exp never overflows.
+
+    A row whose maximum is +inf keeps 0 at its infinite entries and -inf elsewhere
+    (the limit of softmax); a row of all -inf stays -inf; NaN propagates.
+    """
+    m = xp.max(x, axis=axis, keepdims=True)
+    m_safe = xp.where(xp.isfinite(m), m, xp.zeros_like(m))  # never inf - inf
+    z = x - m_safe
+    neg_inf = constant(xp, -math.inf, x)
+    at_top = xp.where(x == math.inf, xp.zeros_like(x), neg_inf)
+    return xp.where(m == math.inf, at_top, z)
+
+
+def log_of_positive(xp: Any, s: Any) -> Any:
+    """log(s) for s >= 0 that gives -inf at 0 without a divide-by-zero warning."""
+    pos = s > 0
+    return xp.where(pos, xp.log(xp.where(pos, s, xp.ones_like(s))), constant(xp, -math.inf, s))
+
+
+def logsumexp(xp: Any, x: Any, axis: int, keepdims: bool = False) -> Any:
+    """log(sum(exp(x))) along ``axis`` with the max shift (a row of -inf gives -inf)."""
+    m = xp.max(x, axis=axis, keepdims=True)
+    m_safe = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+    z = shift_by_max(xp, x, axis)
+    out = log_of_positive(xp, xp.sum(xp.exp(z), axis=axis, keepdims=True))
+    out = xp.where(m == math.inf, m, out + m_safe)
+    return out if keepdims else xp.squeeze(out, axis=axis)
+
+
+def unbroadcast(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` down to ``shape`` (the inverse of broadcasting), for parameter gradients."""
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = xp.sum(g, axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = xp.sum(g, axis=axes, keepdims=True)
+    return xp.reshape(g, shape)
+
+
+# ------------------------------------------------------------------------- infinities
+def with_limits(xp: Any, x: Any, y: Any, at_neg_inf: Any, at_pos_inf: Any) -> Any:
+    """``y`` with its entries at x = -inf / +inf replaced by the function's limits there.
+
+    Kernels compute ``y`` on ``finite_or_zero(x)`` (so that no inf * 0 or inf - inf is
+    ever evaluated) and state the limits here.
+    """
+    y = xp.where(x == math.inf, at_pos_inf if not isinstance(at_pos_inf, float)
+                 else constant(xp, at_pos_inf, y), y)  # fmt: skip
+    return xp.where(x == -math.inf, at_neg_inf if not isinstance(at_neg_inf, float)
+                    else constant(xp, at_neg_inf, y), y)  # fmt: skip
+
+
+def mul0(xp: Any, a: Any, b: Any) -> Any:
+    """a * b, with 0 wherever ``b`` is 0 even if ``a`` is infinite (a saturated gate)."""
+    return xp.where(b == 0, xp.zeros_like(a), a) * b
+
+
+def polyval(coefficients: tuple[float, ...], z: Any) -> Any:
+    """c0 + c1 z + c2 z^2 + ... by Horner's rule."""
+    acc = coefficients[-1]
+    for c in reversed(coefficients[:-1]):
+        acc = acc * z + c
+    return acc
