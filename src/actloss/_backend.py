@@ -44,8 +44,7 @@ def as_array(x: Any, name: str, xp: Any | None = None, like: Any = None) -> Any:
             raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}") from exc
         if arr.dtype.kind not in "fiub":
             raise TypeError(
-                f"{name} must be a real numeric array, got dtype {arr.dtype} "
-                f"({type(x).__name__})"
+                f"{name} must be a real numeric array, got dtype {arr.dtype} ({type(x).__name__})"
             )
         return arr
     try:
@@ -118,7 +117,8 @@ def finish(xp: Any, y: Any, out_dtype: Any) -> Any:
     fi = xp.finfo(out_dtype)
     top = float(fi.max)
     overflow_at = top + 2.0 ** math.floor(math.log2(top)) * float(fi.eps) / 2
-    y = xp.where(xp.abs(y) >= overflow_at, xp.sign(y) * math.inf, y)
+    inf = constant(xp, math.inf, y)
+    y = xp.where(y >= overflow_at, inf, xp.where(y <= -overflow_at, -inf, y))
     return xp.astype(y, out_dtype)
 
 

@@ -50,8 +50,13 @@ class Kernels:
 class Function:
     """Base of every catalog entry: metadata, parameter validation, docstring."""
 
-    def __init__(self, info: Info, kernels: Kernels, preset: Mapping[str, Any] | None = None,
-                 alias: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        info: Info,
+        kernels: Kernels,
+        preset: Mapping[str, Any] | None = None,
+        alias: str | None = None,
+    ) -> None:
         self.info = info
         self.kernels = kernels
         self.preset = dict(preset or {})
@@ -88,8 +93,10 @@ class Function:
         """Merge defaults, preset and call parameters; validate and convert each one."""
         self._check_names(params)
         merged = {**self.info.defaults, **self.preset, **params}
-        out = {p.name: _convert_param(self.info.name, p, merged[p.name], xp, like)
-               for p in self.info.params}  # fmt: skip
+        out = {
+            p.name: _convert_param(self.info.name, p, merged[p.name], xp, like)
+            for p in self.info.params
+        }
         if self.kernels.check_params is not None:
             self.kernels.check_params(out)
         return out
@@ -210,8 +217,7 @@ class Activation(Function):
         p = self.resolve_params(params, xp, xc)
         return B.finish(xp, _keep_nan(xp, xc, kernel(xp, xc, **p)), out)
 
-    def vjp(self, x: Any, cotangent: Any, /, *, with_params: bool = False,
-            **params: Any) -> Any:  # fmt: skip
+    def vjp(self, x: Any, cotangent: Any, /, *, with_params: bool = False, **params: Any) -> Any:
         """Vector-Jacobian product ``cotangent @ J``: the gradient of sum(cotangent * f(x)).
 
         With ``with_params=True`` returns ``(dx, {param: d_param})`` where each

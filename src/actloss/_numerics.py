@@ -69,7 +69,9 @@ def sech2(xp: Any, x: Any) -> Any:
 
 def exp(xp: Any, x: Any) -> Any:
     """exp(x) that returns +inf past the dtype's range without an overflow warning."""
-    limit = math.log(float(xp.finfo(x.dtype).max))
+    fi = xp.finfo(x.dtype)
+    # log(max) shaved by two ulps, so that exp at the limit itself cannot round past max
+    limit = math.log(float(fi.max)) * (1.0 - 2.0 * float(fi.eps))
     safe = xp.minimum(x, constant(xp, limit, x))  # the branch not taken stays finite
     return xp.where(x > limit, constant(xp, math.inf, x), xp.exp(safe))
 
@@ -89,20 +91,55 @@ def safe_divide(xp: Any, num: Any, den: Any, mask: Any) -> Any:
 # W. J. Cody, "Rational Chebyshev approximations for the error function",
 # Math. Comp. 23 (1969) 631-637: the coefficient sets of SPECFUN's CALERF,
 # accurate to about 1e-16 relative in float64 over the whole real line.
-_A = (3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
-      3.20937758913846947e03, 1.85777706184603153e-1)  # fmt: skip
-_B = (2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03,
-      2.84423683343917062e03)  # fmt: skip
-_C = (5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01,
-      2.98635138197400131e02, 8.81952221241769090e02, 1.71204761263407058e03,
-      2.05107837782607147e03, 1.23033935479799725e03, 2.15311535474403846e-8)  # fmt: skip
-_D = (1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02,
-      1.62138957456669019e03, 3.29079923573345963e03, 4.36261909014324716e03,
-      3.43936767414372164e03, 1.23033935480374942e03)  # fmt: skip
-_P = (3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1,
-      1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2)  # fmt: skip
-_Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1,
-      6.05183413124413191e-2, 2.33520497626869185e-3)  # fmt: skip
+_A = (
+    3.16112374387056560e00,
+    1.13864154151050156e02,
+    3.77485237685302021e02,
+    3.20937758913846947e03,
+    1.85777706184603153e-1,
+)
+_B = (
+    2.36012909523441209e01,
+    2.44024637934444173e02,
+    1.28261652607737228e03,
+    2.84423683343917062e03,
+)
+_C = (
+    5.64188496988670089e-1,
+    8.88314979438837594e00,
+    6.61191906371416295e01,
+    2.98635138197400131e02,
+    8.81952221241769090e02,
+    1.71204761263407058e03,
+    2.05107837782607147e03,
+    1.23033935479799725e03,
+    2.15311535474403846e-8,
+)
+_D = (
+    1.57449261107098347e01,
+    1.17693950891312499e02,
+    5.37181101862009858e02,
+    1.62138957456669019e03,
+    3.29079923573345963e03,
+    4.36261909014324716e03,
+    3.43936767414372164e03,
+    1.23033935480374942e03,
+)
+_P = (
+    3.05326634961232344e-1,
+    3.60344899949804439e-1,
+    1.25781726111229246e-1,
+    1.60837851487422766e-2,
+    6.58749161529837803e-4,
+    1.63153871373020978e-2,
+)
+_Q = (
+    2.56852019228982242e00,
+    1.87295284992346047e00,
+    5.27905102951428412e-1,
+    6.05183413124413191e-2,
+    2.33520497626869185e-3,
+)
 
 
 def _erf_small(xp: Any, x: Any) -> Any:
@@ -220,15 +257,21 @@ def with_limits(xp: Any, x: Any, y: Any, at_neg_inf: Any, at_pos_inf: Any) -> An
     Kernels compute ``y`` on ``finite_or_zero(x)`` (so that no inf * 0 or inf - inf is
     ever evaluated) and state the limits here.
     """
-    y = xp.where(x == math.inf, at_pos_inf if not isinstance(at_pos_inf, float)
-                 else constant(xp, at_pos_inf, y), y)  # fmt: skip
-    return xp.where(x == -math.inf, at_neg_inf if not isinstance(at_neg_inf, float)
-                    else constant(xp, at_neg_inf, y), y)  # fmt: skip
+    y = xp.where(
+        x == math.inf,
+        at_pos_inf if not isinstance(at_pos_inf, float) else constant(xp, at_pos_inf, y),
+        y,
+    )
+    return xp.where(
+        x == -math.inf,
+        at_neg_inf if not isinstance(at_neg_inf, float) else constant(xp, at_neg_inf, y),
+        y,
+    )
 
 
 def mul0(xp: Any, a: Any, b: Any) -> Any:
-    """a * b, with 0 wherever ``b`` is 0 even if ``a`` is infinite (a saturated gate)."""
-    return xp.where(b == 0, xp.zeros_like(a), a) * b
+    """a * b, with 0 where ``b`` is 0 and ``a`` infinite (a closed gate); NaN still propagates."""
+    return xp.where((b == 0) & xp.isinf(a), xp.zeros_like(a), a) * b
 
 
 def polyval(coefficients: tuple[float, ...], z: Any) -> Any:

@@ -13,8 +13,9 @@ from .._spec import Info
 _KERNEL_FIELDS = {f.name for f in fields(Kernels)}
 
 
-def define(name: str, *, aliases: Mapping[str, Mapping[str, Any]] | None = None,
-           **spec: Any) -> Activation:  # fmt: skip
+def define(
+    name: str, *, aliases: Mapping[str, Mapping[str, Any]] | None = None, **spec: Any
+) -> Activation:
     """Register the activation ``name`` from keyword fields of ``Info`` and ``Kernels``.
 
     ``aliases`` maps each alias to the parameters it presets (``{}`` for a plain alias).

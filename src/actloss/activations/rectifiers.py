@@ -36,15 +36,18 @@ relu = define(
     zero_centered=False,
     smoothness="C0",
     kinks=(kink_at(0.0, "0 (as PyTorch, TensorFlow and JAX)"),),
-    pros=("Cheap", "No saturation for x > 0: gradients do not vanish through active units",
-          "Sparse activations"),  # fmt: skip
-    cons=("Units whose input stays negative stop learning ('dying ReLU')",
-          "Not zero-centred"),  # fmt: skip
+    pros=(
+        "Cheap",
+        "No saturation for x > 0: gradients do not vanish through active units",
+        "Sparse activations",
+    ),
+    cons=("Units whose input stays negative stop learning ('dying ReLU')", "Not zero-centred"),
     notes=("A common misprint writes f'(x) = max(0, 1); the derivative is the step function.",),
-    references=("V. Nair, G. E. Hinton, Rectified Linear Units Improve Restricted Boltzmann "
-                "Machines, ICML 2010.",
-                "X. Glorot, A. Bordes, Y. Bengio, Deep Sparse Rectifier Neural Networks, "
-                "AISTATS 2011."),  # fmt: skip
+    references=(
+        "V. Nair, G. E. Hinton, Rectified Linear Units Improve Restricted Boltzmann "
+        "Machines, ICML 2010.",
+        "X. Glorot, A. Bordes, Y. Bengio, Deep Sparse Rectifier Neural Networks, AISTATS 2011.",
+    ),
     torch_equivalent="torch.relu",
 )
 
@@ -100,8 +103,10 @@ leaky_relu = define(
         "keras.layers.LeakyReLU 0.3; tf.nn.leaky_relu 0.2.",
     ),
     notes=("Monotonic for negative_slope >= 0.",),
-    references=("A. L. Maas, A. Y. Hannun, A. Y. Ng, Rectifier Nonlinearities Improve Neural "
-                "Network Acoustic Models, ICML 2013.",),  # fmt: skip
+    references=(
+        "A. L. Maas, A. Y. Hannun, A. Y. Ng, Rectifier Nonlinearities Improve Neural "
+        "Network Acoustic Models, ICML 2013.",
+    ),
     torch_equivalent="torch.nn.functional.leaky_relu",
 )
 
@@ -136,8 +141,14 @@ prelu = define(
     r"x \le 0 \end{cases}",
     second_derivative=r"f''(x) = 0 \quad (x \neq 0)",
     params=(
-        Param("weight", 0.25, "Negative slope: a scalar or one per channel (axis 1 of x).",
-              kind="array", learnable=True, no_weight_decay=True),  # fmt: skip
+        Param(
+            "weight",
+            0.25,
+            "Negative slope: a scalar or one per channel (axis 1 of x).",
+            kind="array",
+            learnable=True,
+            no_weight_decay=True,
+        ),
     ),
     value=lambda xp, x, weight: xp.where(x > 0, x, _prelu_weight(xp, x, weight) * x),
     grad=lambda xp, x, weight: xp.where(
@@ -183,10 +194,18 @@ rrelu = define(
     derivative=r"f'(x) = \begin{cases} 1 & x > 0 \\ \frac{l + u}{2} & x \le 0 \end{cases}",
     second_derivative=r"f''(x) = 0 \quad (x \neq 0)",
     params=(
-        Param("lower", 1.0 / 8.0, "Lower bound of the training-time slope.",
-              constraint=in_interval(0.0, 1.0)),  # fmt: skip
-        Param("upper", 1.0 / 3.0, "Upper bound of the training-time slope.",
-              constraint=in_interval(0.0, 1.0)),  # fmt: skip
+        Param(
+            "lower",
+            1.0 / 8.0,
+            "Lower bound of the training-time slope.",
+            constraint=in_interval(0.0, 1.0),
+        ),
+        Param(
+            "upper",
+            1.0 / 3.0,
+            "Upper bound of the training-time slope.",
+            constraint=in_interval(0.0, 1.0),
+        ),
     ),
     value=lambda xp, x, lower, upper: xp.where(x >= 0, x, _rrelu_slope(lower, upper) * x),
     grad=lambda xp, x, lower, upper: xp.where(
@@ -206,8 +225,10 @@ rrelu = define(
         "draws each slope uniformly from [lower, upper]; the PyTorch adapter does so in "
         "training mode.",
     ),
-    references=("B. Xu, N. Wang, T. Chen, M. Li, Empirical Evaluation of Rectified "
-                "Activations in Convolutional Network, arXiv:1505.00853 (2015).",),  # fmt: skip
+    references=(
+        "B. Xu, N. Wang, T. Chen, M. Li, Empirical Evaluation of Rectified "
+        "Activations in Convolutional Network, arXiv:1505.00853 (2015).",
+    ),
     torch_equivalent="torch.nn.functional.rrelu (training=False)",
 )
 
@@ -234,8 +255,7 @@ threshold = define(
     monotonic=True,
     zero_centered=False,
     smoothness="discontinuous",
-    kinks=(Kink("x = threshold", "0 (as PyTorch)", lambda p: p["threshold"],
-                continuous=False),),  # fmt: skip
+    kinks=(Kink("x = threshold", "0 (as PyTorch)", lambda p: p["threshold"], continuous=False),),
     pros=("Generalizes ReLU (threshold = value = 0)",),
     cons=("Discontinuous unless value == threshold",),
     conventions=("PyTorch requires both arguments; actloss defaults them to 0 (ReLU).",),

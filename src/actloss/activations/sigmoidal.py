@@ -90,8 +90,9 @@ hard_sigmoid = define(
     derivative=r"f'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}",
     second_derivative=r"f''(x) = 0 \quad (x \neq \pm 3)",
     value=lambda xp, x: xp.clip(x / 6.0 + 0.5, 0.0, 1.0),
-    grad=lambda xp, x: xp.where(_open_mask(xp, x, -3.0, 3.0), constant(xp, 1 / 6, x),
-                                xp.zeros_like(x)),  # fmt: skip
+    grad=lambda xp, x: xp.where(
+        _open_mask(xp, x, -3.0, 3.0), constant(xp, 1 / 6, x), xp.zeros_like(x)
+    ),
     grad2=lambda xp, x: xp.zeros_like(x),
     output_range=Interval(0.0, 1.0, True, True),
     monotonic=True,
@@ -175,8 +176,10 @@ softsign = define(
         "A common misprint writes f'(x) = 1/(1 + x)^2; the absolute value is required "
         "(the derivative is even).",
     ),
-    references=("J. Turian, J. Bergstra, Y. Bengio, Quadratic features and deep architectures "
-                "for chunking, NAACL 2009.",),  # fmt: skip
+    references=(
+        "J. Turian, J. Bergstra, Y. Bengio, Quadratic features and deep architectures "
+        "for chunking, NAACL 2009.",
+    ),
     torch_equivalent="torch.nn.functional.softsign",
 )
 
@@ -216,8 +219,9 @@ sparse_sigmoid = define(
     derivative=r"f'(x) = \begin{cases} 1/2 & -1 < x < 1 \\ 0 & \text{otherwise} \end{cases}",
     second_derivative=r"f''(x) = 0",
     value=lambda xp, x: xp.clip(0.5 * (x + 1.0), 0.0, 1.0),
-    grad=lambda xp, x: xp.where(_open_mask(xp, x, -1.0, 1.0), constant(xp, 0.5, x),
-                                xp.zeros_like(x)),  # fmt: skip
+    grad=lambda xp, x: xp.where(
+        _open_mask(xp, x, -1.0, 1.0), constant(xp, 0.5, x), xp.zeros_like(x)
+    ),
     grad2=lambda xp, x: xp.zeros_like(x),
     output_range=Interval(0.0, 1.0, True, True),
     monotonic=True,
@@ -226,10 +230,13 @@ sparse_sigmoid = define(
     kinks=(kink_at(-1.0, "0"), kink_at(1.0, "0")),
     pros=("Exact zeros and ones: sparse probabilities",),
     cons=("Zero gradient outside [-1, 1]",),
-    conventions=("jax.nn.sparse_sigmoid; JAX's autodiff gives 1/4 at x = +-1 (the mean of the "
-                 "one-sided slopes of clip); actloss returns 0 there like hard_tanh.",),  # fmt: skip
-    references=("M. Blondel, A. Martins, V. Niculae, Learning with Fenchel-Young Losses, "
-                "JMLR 21 (2020).",),  # fmt: skip
+    conventions=(
+        "jax.nn.sparse_sigmoid; JAX's autodiff gives 1/4 at x = +-1 (the mean of the "
+        "one-sided slopes of clip); actloss returns 0 there like hard_tanh.",
+    ),
+    references=(
+        "M. Blondel, A. Martins, V. Niculae, Learning with Fenchel-Young Losses, JMLR 21 (2020).",
+    ),
 )
 
 __all__ = [

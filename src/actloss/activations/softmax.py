@@ -39,7 +39,10 @@ def _log_softmax_vjp(xp: Any, x: Any, ct: Any, axis: int) -> Any:
     return ct - _softmax(xp, x, axis) * xp.sum(ct, axis=axis, keepdims=True)
 
 
-VECTOR = {"elementwise": False, "axis_semantics": "normalizes along `axis` (default -1)"}
+VECTOR: dict[str, Any] = {
+    "elementwise": False,
+    "axis_semantics": "normalizes along `axis` (default -1)",
+}
 
 softmax = define(
     "softmax",
@@ -64,8 +67,10 @@ softmax = define(
         "A row of all -inf gives NaN (0/0); a row containing +inf puts its mass on the "
         "infinite entries (the limit).",
     ),
-    references=("J. S. Bridle, Probabilistic Interpretation of Feedforward Classification "
-                "Network Outputs, 1990.",),  # fmt: skip
+    references=(
+        "J. S. Bridle, Probabilistic Interpretation of Feedforward Classification "
+        "Network Outputs, 1990.",
+    ),
     torch_equivalent="torch.softmax",
     **VECTOR,
 )
