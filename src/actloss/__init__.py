@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
-from . import activations
+from . import activations, losses
 from ._catalog import UnknownNameError, catalog, get, register, unregister
 from ._function import Activation, Function, ParameterError
+from ._loss import Loss, NoGradientError
 from ._spec import Info, Interval, Kink, Param
 
 __version__ = "0.1.0"
@@ -21,6 +22,8 @@ __all__ = [
     "Info",
     "Interval",
     "Kink",
+    "Loss",
+    "NoGradientError",
     "Param",
     "ParameterError",
     "UnknownNameError",
@@ -28,6 +31,7 @@ __all__ = [
     "activations",
     "catalog",
     "get",
+    "losses",
     "register",
     "unregister",
 ]

@@ -1,0 +1,120 @@
+"""Small pieces shared by the loss families: input checks and stable log-softmax."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import _numerics as N
+from .._backend import is_floating, is_integral
+from .._loss import Parts, check_labels, check_same_shape, fail
+
+ELEMENTWISE_REDUCTIONS = {
+    "none": r"s\,\ell \text{ (elementwise, the shape of y\_pred)}",
+    "sum": r"\sum s\,\ell",
+    "mean": r"\frac{\sum s\,\ell}{\sum s}\quad\text{(over every element; } s = "
+    r"\text{sample\_weight broadcast from the leading axes, default 1)}",
+}
+
+ROW_REDUCTIONS = {
+    "none": r"s_i\,\ell_i \text{ (one value per sample: every axis but the last)}",
+    "sum": r"\sum_i s_i\,\ell_i",
+    "mean": r"\frac{\sum_i s_i\,\ell_i}{\sum_i s_i}",
+}
+
+
+def need_target(name: str, y_true: Any) -> Any:
+    if y_true is None:
+        raise TypeError(f"{name}(): y_true is required")
+    return y_true
+
+
+def float_target(name: str, xp: Any, y_true: Any, like: Any) -> Any:
+    """y_true as a floating array of ``like``'s dtype and shape."""
+    t = need_target(name, y_true)
+    if not (is_floating(xp, t.dtype) or is_integral(xp, t.dtype)):
+        raise TypeError(f"{name}(): y_true must be a real array, got dtype {t.dtype}")
+    t = xp.astype(t, like.dtype)
+    check_same_shape(name, t, like)
+    return t
+
+
+def elementwise(name: str, fn: Callable[..., tuple[Any, Any]]) -> Callable[..., Parts]:
+    """A kernel for a loss l(y_true, y_pred) applied elementwise (every element a sample)."""
+
+    def kernel(xp: Any, y_true: Any, y_pred: Any, **params: Any) -> Parts:
+        t = float_target(name, xp, y_true, y_pred)
+        loss, grad = fn(xp, t, y_pred, **params)
+        return Parts(loss, grad)
+
+    kernel.__name__ = f"{name}_kernel"
+    return kernel
+
+
+def class_logits(name: str, xp: Any, y_pred: Any, what: str = "y_pred") -> int:
+    """Number of classes of a (..., C) score array (class axis last)."""
+    if y_pred.ndim < 1 or y_pred.shape[-1] < 1:
+        raise fail(
+            name,
+            f"{what} must have a class axis (last) of size >= 1, got shape {tuple(y_pred.shape)}",
+        )
+    return int(y_pred.shape[-1])
+
+
+def targets(
+    name: str,
+    xp: Any,
+    y_true: Any,
+    y_pred: Any,
+    *,
+    ignore_index: int | None = None,
+    allow_soft: bool = True,
+) -> tuple[str, Any]:
+    """Classify y_true for a (..., C) y_pred: ("labels", int64 array) or ("soft", floats)."""
+    t = need_target(name, y_true)
+    c = class_logits(name, xp, y_pred)
+    if allow_soft and t.ndim == y_pred.ndim and tuple(t.shape) == tuple(y_pred.shape):
+        if not is_floating(xp, t.dtype):
+            t = xp.astype(t, y_pred.dtype)
+        return "soft", t
+    if tuple(t.shape) != tuple(y_pred.shape[:-1]):
+        soft = f" or {tuple(y_pred.shape)} (probability targets)" if allow_soft else ""
+        raise fail(
+            name,
+            f"y_true must have shape {tuple(y_pred.shape[:-1])} (class labels){soft} for y_pred "
+            f"of shape {tuple(y_pred.shape)}, got {tuple(t.shape)}",
+        )
+    return "labels", check_labels(name, xp, t, c, ignore_index=ignore_index)
+
+
+def onehot_mask(xp: Any, labels: Any, c: int) -> Any:
+    """Boolean mask (labels[..., None] == arange(C)): used for gradients only."""
+    ar = xp.arange(c, dtype=labels.dtype, device=labels.device)
+    return xp.expand_dims(labels, axis=-1) == ar
+
+
+def gather_last(xp: Any, x: Any, labels: Any) -> Any:
+    """x[..., labels] along the last axis (labels of x.shape[:-1]; out-of-range clamped)."""
+    idx = xp.clip(labels, 0, x.shape[-1] - 1)
+    return xp.squeeze(xp.take_along_axis(x, xp.expand_dims(idx, axis=-1), axis=-1), axis=-1)
+
+
+def log_softmax(xp: Any, z: Any) -> Any:
+    """log softmax along the last axis: (z - max) - log sum exp(z - max), exact at +-1e4."""
+    zs = N.shift_by_max(xp, z, -1)  # every entry <= 0: exp never overflows
+    return zs - N.log_of_positive(xp, xp.sum(xp.exp(zs), axis=-1, keepdims=True))
+
+
+def class_weight_of(xp: Any, weight: Any, labels: Any, like: Any) -> Any:
+    """weight[labels] (ones without class weights); labels out of range are clamped."""
+    if weight is None:
+        return xp.ones(labels.shape, dtype=like.dtype, device=like.device)
+    idx = xp.reshape(xp.clip(labels, 0, weight.shape[0] - 1), (-1,))
+    return xp.reshape(xp.take(weight, idx, axis=0), labels.shape)
+
+
+def check_class_weight(name: str, weight: Any, c: int) -> None:
+    if weight is not None and tuple(weight.shape) != (c,):
+        raise fail(
+            name, f"weight must have shape ({c},) (one weight per class), got {tuple(weight.shape)}"
+        )
