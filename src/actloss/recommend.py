@@ -1,0 +1,311 @@
+"""Which output activation, loss and hidden activation to use: the rules, as data.
+
+Each ``Rule`` fills one slot (``output``, ``loss`` or ``hidden``) for a task
+(``None``: any task) when all of its conditions hold (``imbalanced``,
+``outliers``, ``deep``). ``recommend`` picks, per slot, the most specific rule
+that applies: a rule for the task beats a rule for any task, and a rule with
+more conditions beats one with fewer. Every rule gives its reason and names in
+``evidence`` the claim of the lab's claims registry that puts it to the test
+(an id, ``""`` where no claim covers it yet); the claims' verdicts are the
+lab's to compute, not this table's.
+
+The CLI (``actloss recommend``) and the atlas read ``RULES``; the framework
+snippets are generated from the chosen catalog names through the adapters'
+by-name constructors, so nothing here is written twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Slot = Literal["output", "loss", "hidden"]
+TASKS = ("binary", "multiclass", "multilabel", "regression", "ranking", "segmentation")
+CONDITIONS = ("imbalanced", "outliers", "deep")
+SLOTS: tuple[Slot, ...] = ("output", "loss", "hidden")
+FRAMEWORKS = ("torch", "keras")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Use ``choice`` (a catalog name) in ``slot`` for ``task`` when all of ``when`` hold."""
+
+    slot: Slot
+    task: str | None
+    choice: str
+    reason: str
+    when: frozenset[str] = frozenset()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    evidence: str = ""  # id of the claim (claims registry) that tests this rule
+
+    def applies(self, task: str, conditions: frozenset[str]) -> bool:
+        return (self.task is None or self.task == task) and self.when <= conditions
+
+    def specificity(self) -> tuple[int, int]:
+        return (self.task is not None, len(self.when))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "slot": self.slot,
+            "task": self.task,
+            "when": sorted(self.when),
+            "choice": self.choice,
+            "params": dict(self.params),
+            "reason": self.reason,
+            "evidence": self.evidence,
+        }
+
+
+def _r(slot: Slot, task: str | None, choice: str, reason: str, *when: str,
+       evidence: str = "", **params: Any) -> Rule:  # fmt: skip
+    return Rule(slot, task, choice, reason, frozenset(when), params, evidence)
+
+
+_LOGITS = "The network outputs logits; the loss applies it internally (stable log-sum-exp), "
+RULES: tuple[Rule, ...] = (
+    # ---------------------------------------------------------------- output layer
+    _r(
+        "output",
+        "binary",
+        "sigmoid",
+        _LOGITS + "and sigmoid turns a logit into P(y = 1) at prediction time.",
+        evidence="11",
+    ),
+    _r(
+        "output",
+        "multiclass",
+        "softmax",
+        _LOGITS + "and softmax turns the K logits into one distribution over the classes.",
+        evidence="11",
+    ),
+    _r(
+        "output",
+        "multilabel",
+        "sigmoid",
+        _LOGITS + "and an independent sigmoid per label gives P(label present); labels are "
+        "not exclusive, so no softmax.",
+        evidence="11",
+    ),
+    _r(
+        "output",
+        "regression",
+        "identity",
+        "An unbounded linear output can reach any target value; squashing it would bias "
+        "predictions near the bounds.",
+        evidence="11",
+    ),
+    _r(
+        "output",
+        "ranking",
+        "identity",
+        "Scores are compared only with each other; any monotone output works and identity "
+        "keeps the margin in the loss meaningful.",
+    ),
+    _r(
+        "output",
+        "segmentation",
+        "sigmoid",
+        "One probability per pixel for a binary (or multi-label) mask; for one-of-K class "
+        "maps use softmax over the class axis.",
+        evidence="11",
+    ),
+    # ---------------------------------------------------------------- loss
+    _r(
+        "loss",
+        "binary",
+        "binary_cross_entropy_with_logits",
+        "The negative log-likelihood of a Bernoulli output; taking logits keeps it exact at "
+        "extreme scores and its gradient is sigmoid(z) - y (no saturation, unlike MSE on a "
+        "sigmoid).",
+        evidence="10",
+    ),
+    _r(
+        "loss",
+        "binary",
+        "focal",
+        "Down-weights easy, well-classified examples by (1 - p_t)^gamma so the rare class's "
+        "hard examples dominate the gradient.",
+        "imbalanced",
+        evidence="12",
+        alpha=0.25,
+        gamma=2.0,
+    ),
+    _r(
+        "loss",
+        "multiclass",
+        "cross_entropy",
+        "The negative log-likelihood of a categorical output; its gradient with respect to "
+        "the logits is softmax(z) - y.",
+        evidence="15",
+    ),
+    _r(
+        "loss",
+        "multiclass",
+        "softmax_focal",
+        "Cross-entropy scaled by (1 - p_t)^gamma: rare classes' hard examples dominate; "
+        "gamma = 0 is plain cross-entropy.",
+        "imbalanced",
+        evidence="12",
+        gamma=2.0,
+    ),
+    _r(
+        "loss",
+        "multilabel",
+        "binary_cross_entropy_with_logits",
+        "One independent Bernoulli likelihood per label, averaged.",
+        evidence="11",
+    ),
+    _r(
+        "loss",
+        "multilabel",
+        "focal",
+        "Per-label focal loss: rare positive labels are not swamped by the many easy negatives.",
+        "imbalanced",
+        evidence="12",
+        alpha=0.25,
+        gamma=2.0,
+    ),
+    _r(
+        "loss",
+        "regression",
+        "mse",
+        "The Gaussian negative log-likelihood: estimates the conditional mean and its "
+        "gradient shrinks as the error does.",
+        evidence="9",
+    ),
+    _r(
+        "loss",
+        "regression",
+        "huber",
+        "Quadratic for small errors, linear beyond delta: outliers pull with a bounded "
+        "gradient, while small errors still converge smoothly (unlike MAE).",
+        "outliers",
+        evidence="8",
+        delta=1.0,
+    ),
+    _r(
+        "loss",
+        "ranking",
+        "margin_ranking",
+        "Pairwise: asks the preferred item's score to exceed the other's by a margin; only "
+        "the order of scores matters.",
+    ),
+    _r(
+        "loss",
+        "segmentation",
+        "dice",
+        "Measures mask overlap directly, so a small foreground is not drowned by the "
+        "background pixels (often combined with cross-entropy).",
+    ),
+    _r(
+        "loss",
+        "segmentation",
+        "tversky",
+        "Dice with separate weights on false positives and false negatives: weighting false "
+        "negatives more recovers small, rare structures.",
+        "imbalanced",
+    ),
+    # ---------------------------------------------------------------- hidden layers
+    _r(
+        "hidden",
+        None,
+        "relu",
+        "Cheap and non-saturating for positive inputs, so gradients do not vanish through "
+        "active units; the standard default.",
+        evidence="2",
+    ),
+    _r(
+        "hidden",
+        None,
+        "gelu",
+        "Smooth and non-monotone near 0 with no dead units; the usual choice in deep and "
+        "transformer networks.",
+        "deep",
+        evidence="7",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What ``recommend`` returns for one slot."""
+
+    slot: Slot
+    name: str
+    params: Mapping[str, Any]
+    reason: str
+    evidence: str
+    rule: Rule
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "slot": self.slot,
+            "name": self.name,
+            "params": dict(self.params),
+            "reason": self.reason,
+            "evidence": self.evidence,
+            "when": sorted(self.rule.when),
+        }
+
+
+def recommend(task: str, *, imbalanced: bool = False, outliers: bool = False,
+              deep: bool = False) -> dict[Slot, Choice]:  # fmt: skip
+    """The output activation, loss and hidden activation for ``task`` under the given conditions.
+
+    >>> recommend("binary", imbalanced=True)["loss"].name
+    'focal'
+    """
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
+    flags = {"imbalanced": imbalanced, "outliers": outliers, "deep": deep}
+    conditions = frozenset(k for k, v in flags.items() if v)
+    out: dict[Slot, Choice] = {}
+    for slot in SLOTS:
+        matching = [r for r in RULES if r.slot == slot and r.applies(task, conditions)]
+        if not matching:
+            raise LookupError(f"no {slot} rule for task {task!r}")
+        best = max(matching, key=Rule.specificity)
+        out[slot] = Choice(slot, best.choice, best.params, best.reason, best.evidence, best)
+    return out
+
+
+def _call(name: str, params: Mapping[str, Any], func: str) -> str:
+    args = "".join(f", {k}={v!r}" for k, v in params.items())
+    return f'{func}("{name}"{args})'
+
+
+def snippet(choices: Mapping[Slot, Choice], framework: str) -> str:
+    """Ready-to-run code for ``framework`` built from the chosen catalog names."""
+    out, loss, hidden = choices["output"], choices["loss"], choices["hidden"]
+    if framework == "torch":
+        return "\n".join([
+            "import torch",
+            "import actloss.torch as alt",
+            "",
+            "n_features, n_outputs = 20, 1  # your sizes",
+            "model = torch.nn.Sequential(",
+            "    torch.nn.Linear(n_features, 64),",
+            f"    {_call(hidden.name, hidden.params, 'alt.module')},",
+            "    torch.nn.Linear(64, n_outputs),  # raw scores (logits)",
+            ")",
+            f"loss_fn = {_call(loss.name, loss.params, 'alt.module')}  # loss_fn(input, target)",
+            f"predict = {_call(out.name, out.params, 'alt.module')}  # at prediction time",
+        ])  # fmt: skip
+    if framework == "keras":
+        return "\n".join([
+            "import keras",
+            "import actloss.keras as alk",
+            "",
+            "n_features, n_outputs = 20, 1  # your sizes",
+            "model = keras.Sequential([",
+            "    keras.Input((n_features,)),",
+            "    keras.layers.Dense(64),",
+            f"    {_call(hidden.name, hidden.params, 'alk.get_layer')},",
+            "    keras.layers.Dense(n_outputs),  # raw scores (logits)",
+            "])",
+            "model.compile(optimizer='adam',",
+            f"              loss={_call(loss.name, loss.params, 'alk.get_loss')})",
+            f"predict = {_call(out.name, out.params, 'alk.get_layer')}  # at prediction time",
+        ])  # fmt: skip
+    raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, got {framework!r}")
