@@ -59,6 +59,11 @@ class LossKernels(Kernels):
 
 
 # ------------------------------------------------------------------------- validation
+def numel(x: Any) -> int:
+    """Number of elements (``x.size`` is a method on torch tensors)."""
+    return math.prod(x.shape)
+
+
 def fail(name: str, message: str) -> ValueError:
     return ValueError(f"{name}(): {message}")
 
@@ -72,7 +77,7 @@ def finite_values(xp: Any, x: Any) -> Any:
 
 def value_range(xp: Any, x: Any) -> tuple[float, float]:
     """(min, max) of the non-NaN entries (0, 0 for an empty or all-NaN array)."""
-    if x.size == 0:
+    if numel(x) == 0:
         return 0.0, 0.0
     v = finite_values(xp, x)
     return float(xp.min(v)), float(xp.max(v))
@@ -120,7 +125,7 @@ def check_labels(
     Floating arrays are accepted when every entry is a whole number.
     """
     if B.is_floating(xp, y.dtype):
-        if y.size and not bool(xp.all(xp.isfinite(y) & (y == xp.round(y)))):
+        if numel(y) and not bool(xp.all(xp.isfinite(y) & (y == xp.round(y)))):
             raise TypeError(
                 f"{name}(): {what} must hold integer class labels, got non-integer values "
                 f"(dtype {y.dtype}); for probability targets pass an array of y_pred's shape"
@@ -128,7 +133,7 @@ def check_labels(
     elif not B.is_integral(xp, y.dtype):
         raise TypeError(f"{name}(): {what} must hold integer class labels, got dtype {y.dtype}")
     y = xp.astype(y, xp.int64)
-    if y.size:
+    if numel(y):
         valid = (y >= 0) & (y < num_classes)
         if ignore_index is not None:
             valid = valid | (y == ignore_index)
@@ -150,7 +155,7 @@ def signed_labels(name: str, xp: Any, y: Any, like: Any, what: str = "y_true") -
     if not (B.is_floating(xp, y.dtype) or B.is_integral(xp, y.dtype)):
         raise TypeError(f"{name}(): {what} must hold binary labels, got dtype {y.dtype}")
     yf = xp.astype(y, like.dtype)
-    if y.size == 0:
+    if numel(y) == 0:
         return yf
     is_pm = bool(xp.all((yf == 1.0) | (yf == -1.0)))
     is_01 = bool(xp.all((yf == 1.0) | (yf == 0.0)))
@@ -203,7 +208,7 @@ def reduce(
         else:
             d = parts.norm
             if s is None and d is None:
-                denom = B.constant(xp, float(loss.size), loss)
+                denom = B.constant(xp, float(numel(loss)), loss)
             else:
                 w = xp.ones_like(loss) if s is None else xp.broadcast_to(s, loss.shape)
                 denom = xp.sum(w if d is None else w * d)
@@ -212,6 +217,7 @@ def reduce(
             value = xp.where(ok, total / safe, B.constant(xp, math.nan, total))  # mean of none
             c = (xp.ones_like(loss) if s is None else xp.broadcast_to(s, loss.shape)) / safe
             c = xp.where(ok, c, xp.zeros_like(c))
+    value = xp.asarray(value)  # a 0-d array, never a NumPy scalar
     if not want_grad:
         return value, None
     return value, apply_cotangent(xp, parts.grad, c, y_pred)
