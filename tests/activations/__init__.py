@@ -1,0 +1,1 @@
+"""OpInfo-style verification of the activation catalog against independent references."""

@@ -1,0 +1,35 @@
+"""Session-wide test settings: NumPy floating-point errors raise; hypothesis is bounded.
+
+``np.seterr`` turns divide-by-zero, overflow and invalid operations into
+``FloatingPointError`` for the whole session, so a kernel whose untaken ``where``
+branch overflows or divides by zero fails loudly. Underflow is ignored: gradual
+underflow to a subnormal or to 0 (e.g. ``exp(-800) == 0``) is the correctly
+rounded result, not an error.
+
+The hypothesis profile bounds ``max_examples`` so that the property tests stay
+within the suite's time budget on a 2-core machine, and derandomizes them so a
+run is reproducible (set ``HYPOTHESIS_PROFILE=thorough`` for a longer search).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "actloss",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "actloss"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Set at configure time so that collection (parametrize arguments) runs under it too.
+    np.seterr(divide="raise", over="raise", invalid="raise", under="ignore")
