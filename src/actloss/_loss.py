@@ -237,6 +237,24 @@ def _times_rows(xp: Any, g: Any, c: Any) -> Any:
     return g * xp.reshape(c, tuple(c.shape) + (1,) * extra) if extra > 0 else g * c
 
 
+def _vjp_none(
+    xp: Any, name: str, parts: Parts, sample_weight: Any, cotangent: Any, y_pred: Any
+) -> tuple[Any, Any]:
+    """The "none" value and the gradient of sum(cotangent * value) (for ``Loss.vjp``)."""
+    value, _ = reduce(xp, name, parts, "none", sample_weight, False, y_pred)
+    ct = B.as_array(cotangent, "cotangent", xp=xp, like=value)
+    if tuple(ct.shape) != tuple(value.shape):
+        raise fail(
+            name,
+            f"cotangent must have the shape of the per-sample loss {tuple(value.shape)}, "
+            f"got {tuple(ct.shape)}",
+        )
+    c = xp.astype(ct, value.dtype)
+    if sample_weight is not None:
+        c = c * xp.broadcast_to(_sample_weight(xp, name, sample_weight, parts.loss), c.shape)
+    return value, apply_cotangent(xp, parts.grad, c, y_pred)
+
+
 def _sample_weight(xp: Any, name: str, sample_weight: Any, loss: Any) -> Any:
     s = B.as_array(sample_weight, "sample_weight", xp=xp, like=loss)
     if not (B.is_floating(xp, s.dtype) or B.is_integral(xp, s.dtype)):
@@ -324,6 +342,26 @@ class Loss(Function):
         self._require_grad()
         return self._run(y_true, y_pred, reduction, sample_weight, params, want_grad=True)
 
+    def vjp(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        cotangent: Any,
+        /,
+        *,
+        sample_weight: Any = None,
+        **params: Any,
+    ) -> Any:
+        """Gradient of ``sum(cotangent * f(y_true, y_pred, reduction="none"))`` w.r.t. y_pred.
+
+        ``cotangent`` has the shape of the ``reduction="none"`` result (any sign);
+        the framework adapters use it as the backward pass of per-sample losses.
+        """
+        self._require_grad()
+        return self._run(
+            y_true, y_pred, "none", sample_weight, params, want_grad=True, cotangent=cotangent
+        )[1]
+
     def _require_grad(self) -> None:
         if not self.kernels.has_grad:
             raise NoGradientError(
@@ -341,6 +379,7 @@ class Loss(Function):
         sample_weight: Any,
         params: Mapping[str, Any],
         want_grad: bool,
+        cotangent: Any = None,
     ) -> tuple[Any, Any]:
         reduction = check_reduction(self.default_reduction if reduction is None else reduction)
         xp, preds, out_dtype, packed = self._prepare_pred(y_pred)
@@ -352,7 +391,11 @@ class Loss(Function):
         arg = preds if packed else preds[0]
         parts = self.kernels.value(xp, yt, arg, **p)
         parts = _propagate_nan(xp, parts, yt, preds)
-        value, grad = reduce(xp, self.info.name, parts, reduction, sample_weight, want_grad, arg)
+        name = self.info.name
+        if cotangent is None:
+            value, grad = reduce(xp, name, parts, reduction, sample_weight, want_grad, arg)
+        else:
+            value, grad = _vjp_none(xp, name, parts, sample_weight, cotangent, arg)
         value = B.finish(xp, value, out_dtype)
         if grad is None:
             return value, None
