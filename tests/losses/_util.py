@@ -103,7 +103,7 @@ def torch_ref(name: str, s: Sample, reduction: str, grad: bool = False) -> tuple
         return out.detach().numpy(), None
     inputs = leaves(yp)
     gs = torch.autograd.grad(out.sum(), inputs, allow_unused=True)
-    gs = [torch.zeros_like(i) if g is None else g for g in gs]
+    gs = [torch.zeros_like(x) if g is None else g for g, x in zip(gs, inputs, strict=True)]
     g_np = [g.numpy() for g in gs]
     if isinstance(s.y_pred, (tuple, list)):
         return out.detach().numpy(), type(s.y_pred)(g_np)

@@ -70,6 +70,8 @@ def test_value_matches_scikit_learn(name: str, i: int) -> None:
     s = samples_of(name)[i]
     ours = float(al.get(name)(s.y_true, s.y_pred, **s.params))
     theirs = TABLE[name].sklearn(s.y_true, s.y_pred, **s.params)  # type: ignore[misc]
+    if math.isnan(theirs):
+        pytest.skip("scikit-learn has no matching metric for this sample")
     assert math.isclose(ours, theirs, rel_tol=1e-10, abs_tol=1e-12), (ours, theirs)
 
 
@@ -186,8 +188,9 @@ def test_half_precision_is_computed_in_float32(name: str, i: int) -> None:
     y16 = to_ns(s.y_pred, "numpy", "float16")
     t16 = to_ns(s.y_true, "numpy", "float16")
     v16 = f(t16, y16, reduction="none", **s.params)
-    v32 = f(to_ns(t16, "numpy", "float32"), to_ns(y16, "numpy", "float32"), reduction="none",
-            **s.params)  # fmt: skip
+    v32 = f(
+        to_ns(t16, "numpy", "float32"), to_ns(y16, "numpy", "float32"), reduction="none", **s.params
+    )
     assert v16.dtype == np.float16
     np.testing.assert_array_equal(v16, v32.astype(np.float16))
 

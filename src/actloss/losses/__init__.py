@@ -7,6 +7,19 @@ True
 
 from __future__ import annotations
 
+from .classification import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    categorical_cross_entropy,
+    cross_entropy,
+    focal,
+    hinge,
+    multiclass_hinge,
+    nll,
+    softmax_focal,
+    squared_hinge,
+    zero_one,
+)
 from .regression import (
     gaussian_nll,
     huber,
@@ -23,7 +36,13 @@ from .regression import (
 )
 
 __all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "categorical_cross_entropy",
+    "cross_entropy",
+    "focal",
     "gaussian_nll",
+    "hinge",
     "huber",
     "l1",
     "l2",
@@ -32,7 +51,12 @@ __all__ = [
     "mape",
     "mse",
     "msle",
+    "multiclass_hinge",
+    "nll",
     "poisson_nll",
     "quantile",
     "smooth_l1",
+    "softmax_focal",
+    "squared_hinge",
+    "zero_one",
 ]
