@@ -220,7 +220,8 @@ def shift_by_max(xp: Any, x: Any, axis: int) -> Any:
     z = x - m_safe
     neg_inf = constant(xp, -math.inf, x)
     at_top = xp.where(x == math.inf, xp.zeros_like(x), neg_inf)
-    return xp.where(m == math.inf, at_top, z)
+    # a row holding NaN becomes all NaN here, so that exp never sees its large finite entries
+    return xp.where(xp.isnan(m), m, xp.where(m == math.inf, at_top, z))
 
 
 def log_of_positive(xp: Any, s: Any) -> Any:
@@ -270,8 +271,11 @@ def with_limits(xp: Any, x: Any, y: Any, at_neg_inf: Any, at_pos_inf: Any) -> An
 
 
 def mul0(xp: Any, a: Any, b: Any) -> Any:
-    """a * b, with 0 where ``b`` is 0 and ``a`` infinite (a closed gate); NaN still propagates."""
-    return xp.where((b == 0) & xp.isinf(a), xp.zeros_like(a), a) * b
+    """a * b, with 0 where one factor is 0 and the other infinite (a closed gate, or a zero
+    input through an open one: the product is 0 for every value of the other factor).
+    NaN still propagates."""
+    zero = ((b == 0) & xp.isinf(a)) | ((a == 0) & xp.isinf(b))
+    return xp.where(zero, xp.zeros_like(a), a) * xp.where(zero, xp.zeros_like(b), b)
 
 
 def polyval(coefficients: tuple[float, ...], z: Any) -> Any:

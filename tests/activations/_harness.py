@@ -29,10 +29,19 @@ VECTOR = [f for f in ACTIVATIONS if not f.info.elementwise]
 GLU_FAMILY = [f for f in VECTOR if f.info.family == "gated"]
 
 # Checks that a reference entry may skip or override (names used in `skip` and `tol`).
-CHECKS = frozenset({
-    "value", "grad", "grad2", "grad2_autograd", "fd_grad", "fd_grad2", "kinks",
-    "smoothness_kinks", "vjp",
-})  # fmt: skip
+CHECKS = frozenset(
+    {
+        "value",
+        "grad",
+        "grad2",
+        "grad2_autograd",
+        "fd_grad",
+        "fd_grad2",
+        "kinks",
+        "smoothness_kinks",
+        "vjp",
+    }
+)
 
 NP_DTYPES = (np.float64, np.float32, np.float16)
 RTOL = {"float64": 1e-10, "float32": 2e-6, "float16": 2 * 2.0**-10, "bfloat16": 2 * 2.0**-7}
@@ -41,12 +50,14 @@ SUBNORMAL = {"float64": 5e-324, "float32": 1e-45, "float16": 2.0**-24, "bfloat16
 # A dense grid over the interesting range, the branch points of the catalog's piecewise
 # functions, tiny inputs and some larger ones.
 GRID = np.unique(
-    np.concatenate([
-        np.linspace(-12.0, 12.0, 241),
-        np.linspace(-3.5, 3.5, 57),
-        [-50.0, -30.0, -20.5, 20.5, 30.0, 50.0, -1e-3, 1e-3, -1e-8, 1e-8, 0.0],
-    ])
-)  # fmt: skip
+    np.concatenate(
+        [
+            np.linspace(-12.0, 12.0, 241),
+            np.linspace(-3.5, 3.5, 57),
+            [-50.0, -30.0, -20.5, 20.5, 30.0, 50.0, -1e-3, 1e-3, -1e-8, 1e-8, 0.0],
+        ]
+    )
+)
 
 
 def ref_of(fn: al.Function) -> Ref:
@@ -132,12 +143,15 @@ def dtype_name(a: Any) -> str:
 
 # ------------------------------------------------------------------ reference evaluation
 def _torch_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: (torch.as_tensor(v, dtype=torch.float64) if isinstance(v, (list, np.ndarray))
-                else v) for k, v in params.items()}  # fmt: skip
+    return {
+        k: (torch.as_tensor(v, dtype=torch.float64) if isinstance(v, (list, np.ndarray)) else v)
+        for k, v in params.items()
+    }
 
 
-def ref_derivatives(fn: al.Function, x: np.ndarray, params: Mapping[str, Any],
-                    order: int = 2) -> list[np.ndarray | None]:  # fmt: skip
+def ref_derivatives(
+    fn: al.Function, x: np.ndarray, params: Mapping[str, Any], order: int = 2
+) -> list[np.ndarray | None]:
     """[value, f', f''] of the elementwise reference at float64 ``x`` by torch autograd.
 
     An entry is None where PyTorch cannot differentiate that often.
@@ -153,8 +167,9 @@ def ref_derivatives(fn: al.Function, x: np.ndarray, params: Mapping[str, Any],
             current = torch.zeros_like(xt) if current is not None else None
             continue
         try:
-            (d,) = torch.autograd.grad(current.sum(), xt, create_graph=k + 1 < order,
-                                       allow_unused=True)  # fmt: skip
+            (d,) = torch.autograd.grad(
+                current.sum(), xt, create_graph=k + 1 < order, allow_unused=True
+            )
         except RuntimeError:  # e.g. no double backward for this op
             out.append(None)
             current = None
@@ -177,8 +192,13 @@ def ref_third(fn: al.Function, x: np.ndarray, params: Mapping[str, Any]) -> np.n
     return np.where(np.isfinite(d), d, 0.0)
 
 
-def ref_vector(fn: al.Function, x: np.ndarray, axis: int, params: Mapping[str, Any],
-               cotangent: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:  # fmt: skip
+def ref_vector(
+    fn: al.Function,
+    x: np.ndarray,
+    axis: int,
+    params: Mapping[str, Any],
+    cotangent: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Value and (if ``cotangent`` is given) vjp of a vector reference, float64."""
     ref = ref_of(fn)
     xt = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=cotangent is not None)
@@ -214,8 +234,17 @@ def ref_limits(fn: al.Function, params: Mapping[str, Any]) -> dict[tuple[str, fl
 
 
 # --------------------------------------------------------------------------- comparison
-def assert_close(actual: Any, expected: Any, *, rtol: float, atol: float, scale: Any = 0.0,
-                 x: Any = None, dtype: Any = None, what: str = "") -> None:  # fmt: skip
+def assert_close(
+    actual: Any,
+    expected: Any,
+    *,
+    rtol: float,
+    atol: float,
+    scale: Any = 0.0,
+    x: Any = None,
+    dtype: Any = None,
+    what: str = "",
+) -> None:
     """|actual - expected| <= atol + rtol (|expected| + scale), NaN and inf positions equal.
 
     With ``dtype`` (a NumPy dtype), ``expected`` is first checked for overflow in that
@@ -239,14 +268,19 @@ def assert_close(actual: Any, expected: Any, *, rtol: float, atol: float, scale:
     bad |= finite & (err > allowed)
     if bad.any():
         idx = np.flatnonzero(bad)
-        order = idx[np.argsort(-np.where(finite, err / np.maximum(allowed, 1e-300), np.inf)
-                               .ravel()[idx], kind="stable")][:8]  # fmt: skip
+        order = idx[
+            np.argsort(
+                -np.where(finite, err / np.maximum(allowed, 1e-300), np.inf).ravel()[idx],
+                kind="stable",
+            )
+        ][:8]
         xs = None if x is None else np.broadcast_to(np.asarray(to_numpy(x), float), a.shape)
         rows = [
             f"  x={xs.ravel()[i]!r:>24}  got={a.ravel()[i]!r:>24}  expected={e.ravel()[i]!r:>24}"
-            if xs is not None else f"  [{i}] got={a.ravel()[i]!r} expected={e.ravel()[i]!r}"
+            if xs is not None
+            else f"  [{i}] got={a.ravel()[i]!r} expected={e.ravel()[i]!r}"
             for i in order
-        ]  # fmt: skip
+        ]
         raise AssertionError(
             f"{what}: {idx.size} of {a.size} entries differ (rtol={rtol:g}, atol={atol:g})\n"
             + "\n".join(rows)

@@ -46,20 +46,44 @@ def test_value_and_derivatives_match_reference(fn, params, dtype):
         assert out.dtype == dtype and out.shape == x.shape
 
     rtol, atol = tol_for(fn, "value", name)
-    assert_close(y, v, rtol=rtol, atol=atol, scale=x64 * g, x=x64, dtype=dtype,
-                 what=f"{fn.name}{params} value in {name}")  # fmt: skip
+    assert_close(
+        y,
+        v,
+        rtol=rtol,
+        atol=atol,
+        scale=x64 * g,
+        x=x64,
+        dtype=dtype,
+        what=f"{fn.name}{params} value in {name}",
+    )
     rtol, atol = tol_for(fn, "grad", name)
     ok = ~at_kink
     scale = x64 * g2 if g2 is not None else 0.0
-    assert_close(d[ok], g[ok], rtol=rtol, atol=atol, scale=np.broadcast_to(scale, x.shape)[ok],
-                 x=x64[ok], dtype=dtype, what=f"{fn.name}{params} grad in {name}")  # fmt: skip
+    assert_close(
+        d[ok],
+        g[ok],
+        rtol=rtol,
+        atol=atol,
+        scale=np.broadcast_to(scale, x.shape)[ok],
+        x=x64[ok],
+        dtype=dtype,
+        what=f"{fn.name}{params} grad in {name}",
+    )
     if g2 is None or ref_of(fn).skip.get("grad2_autograd"):
         return
     rtol, atol = tol_for(fn, "grad2", name)
     ok &= ~near_kink(fn, params, x64, 2e-5)  # the f''' scale is a difference quotient
     g3 = ref_third(fn, x64[ok], params)
-    assert_close(d2[ok], g2[ok], rtol=rtol, atol=atol, scale=x64[ok] * g3, x=x64[ok],
-                 dtype=dtype, what=f"{fn.name}{params} grad2 in {name}")  # fmt: skip
+    assert_close(
+        d2[ok],
+        g2[ok],
+        rtol=rtol,
+        atol=atol,
+        scale=x64[ok] * g3,
+        x=x64[ok],
+        dtype=dtype,
+        what=f"{fn.name}{params} grad2 in {name}",
+    )
 
 
 def test_hard_sigmoid_has_no_torch_double_backward():
@@ -81,8 +105,15 @@ def test_grad_matches_finite_differences(fn, params):
     f = lambda t: fn(t, **params)  # noqa: E731
     fd = finite_difference(f, x, FD_H)
     scale = np.abs(fn.grad(x, **params)) + np.abs(f(x))
-    assert_close(fn.grad(x, **params), fd, rtol=1e-7, atol=1e-9, scale=scale, x=x,
-                 what=f"{fn.name}{params} grad vs finite differences")  # fmt: skip
+    assert_close(
+        fn.grad(x, **params),
+        fd,
+        rtol=1e-7,
+        atol=1e-9,
+        scale=scale,
+        x=x,
+        what=f"{fn.name}{params} grad vs finite differences",
+    )
 
 
 @pytest.mark.parametrize(("fn", "params"), ALL_CASES)
@@ -93,8 +124,15 @@ def test_grad2_matches_finite_differences_of_grad(fn, params):
     g = lambda t: fn.grad(t, **params)  # noqa: E731
     fd = finite_difference(g, x, FD_H)
     scale = np.abs(fn.grad2(x, **params)) + np.abs(g(x))
-    assert_close(fn.grad2(x, **params), fd, rtol=1e-7, atol=1e-9, scale=scale, x=x,
-                 what=f"{fn.name}{params} grad2 vs finite differences of grad")  # fmt: skip
+    assert_close(
+        fn.grad2(x, **params),
+        fd,
+        rtol=1e-7,
+        atol=1e-9,
+        scale=scale,
+        x=x,
+        what=f"{fn.name}{params} grad2 vs finite differences of grad",
+    )
 
 
 @pytest.mark.parametrize(("fn", "params"), ALL_CASES)
@@ -115,8 +153,14 @@ def test_kinks_follow_the_declared_subgradient(fn, params):
     for k, ours in enumerate((fn(x, **params), fn.grad(x, **params), fn.grad2(x, **params))):
         if expected[k] is None or (k == 2 and ref_of(fn).skip.get("grad2_autograd")):
             continue
-        assert_close(ours, expected[k], rtol=rtol, atol=atol, x=x,
-                     what=f"{fn.name}{params} derivative {k} at kinks (subgradient convention)")  # fmt: skip
+        assert_close(
+            ours,
+            expected[k],
+            rtol=rtol,
+            atol=atol,
+            x=x,
+            what=f"{fn.name}{params} derivative {k} at kinks (subgradient convention)",
+        )
 
 
 @pytest.mark.parametrize(("fn", "params"), ALL_CASES)
@@ -170,8 +214,10 @@ def test_param_gradients_match_torch_autograd(fn, name, value):
     ref = ref_of(fn)
     fp = full_params(fn, {name: value})
     xt = torch.tensor(x, requires_grad=True)
-    pt = {k: torch.tensor(np.asarray(fp[k], dtype=np.float64), requires_grad=True)
-          for k in fn.kernels.param_grads}  # fmt: skip
+    pt = {
+        k: torch.tensor(np.asarray(fp[k], dtype=np.float64), requires_grad=True)
+        for k in fn.kernels.param_grads
+    }
     yt = ref.fn(xt, **{**fp, **pt})
     derivs = torch.autograd.grad(yt, [xt, *pt.values()], torch.as_tensor(ct))
     assert_close(dx, derivs[0].numpy(), rtol=1e-10, atol=1e-300, what=f"{fn.name} dx")
@@ -183,8 +229,9 @@ def test_param_gradients_match_torch_autograd(fn, name, value):
         assert_close(got, dk.numpy(), rtol=1e-10, atol=1e-12, what=f"{fn.name} d{k}")
 
 
-@pytest.mark.parametrize(("fn", "name", "value"), [c for c in _param_cases()
-                                                   if not isinstance(c.values[2], list)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fn", "name", "value"), [c for c in _param_cases() if not isinstance(c.values[2], list)]
+)
 def test_param_grad_is_the_elementwise_partial(fn, name, value):
     """``param_grad(x, name)`` is d f(x_i) / d param elementwise: torch autograd with the
     parameter broadcast to x's shape (one copy per element)."""
@@ -197,5 +244,12 @@ def test_param_grad_is_the_elementwise_partial(fn, name, value):
     pt = torch.full(x.shape, float(value), dtype=torch.float64, requires_grad=True)
     (dp,) = torch.autograd.grad(f(xt, **{**fp, name: pt}).sum(), pt)
     assert np.shape(got) == x.shape
-    assert_close(got, dp.numpy(), rtol=1e-10, atol=1e-12, scale=np.abs(x) * np.abs(dp.numpy()),
-                 x=x, what=f"{fn.name} param_grad {name}")  # fmt: skip
+    assert_close(
+        got,
+        dp.numpy(),
+        rtol=1e-10,
+        atol=1e-12,
+        scale=np.abs(x) * np.abs(dp.numpy()),
+        x=x,
+        what=f"{fn.name} param_grad {name}",
+    )

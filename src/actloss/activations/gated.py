@@ -38,6 +38,11 @@ def _halves(name: str, xp: Any, x: Any, axis: int) -> tuple[Any, Any]:
     return x[tuple(first)], x[tuple(second)]
 
 
+def _keep_nan(xp: Any, b: Any, y: Any) -> Any:
+    """The gate's kernels may map NaN to a finite value (the public wrapper restores NaN)."""
+    return xp.where(xp.isnan(b), b, y)
+
+
 def _gated(
     name: str,
     gate: Activation,
@@ -55,12 +60,12 @@ def _gated(
 
     def value(xp: Any, x: Any, axis: int, **p: Any) -> Any:
         a, b = _halves(name, xp, x, axis)
-        return N.mul0(xp, a, g.value(xp, b, **p))  # 0 * inf := 0 where the gate is closed
+        return N.mul0(xp, a, _keep_nan(xp, b, g.value(xp, b, **p)))  # 0 * inf := 0
 
     def vjp(xp: Any, x: Any, ct: Any, axis: int, **p: Any) -> Any:
         a, b = _halves(name, xp, x, axis)
-        da = N.mul0(xp, ct, g.value(xp, b, **p))
-        db = N.mul0(xp, ct * a, grad(xp, b, **p))
+        da = N.mul0(xp, ct, _keep_nan(xp, b, g.value(xp, b, **p)))
+        db = N.mul0(xp, N.mul0(xp, ct, a), _keep_nan(xp, b, grad(xp, b, **p)))
         return xp.concat((da, db), axis=axis)
 
     return define(
