@@ -538,3 +538,98 @@ def _zo_sklearn(t: Array, s: Array) -> float:
 
 
 entry(Entry("zero_one", _zo_samples, _zo_ref, sklearn=_zo_sklearn, grad=False))
+
+
+# ---------------------------------------------------------------------------------- margin
+def _soft_margin_samples(rng: np.random.Generator) -> list[Sample]:
+    t = rng.choice([-1.0, 1.0], size=(5, 3))
+    x = rng.normal(scale=2.0, size=(5, 3))
+    return [Sample(t, x, {}, "pm1"), Sample((t + 1) / 2, x, {}, "01")]
+
+
+entry(
+    Entry(
+        "soft_margin",
+        _soft_margin_samples,
+        # F.soft_margin_loss computes log(1 + exp(-y x)) directly and overflows to inf at
+        # |x| > 709; softplus(-y x) is the same function, exact there (see test_torch_agrees).
+        lambda t, x, r: reduce_ref(F.softplus(-_pm(t) * x), r),
+        extreme=lambda: [Sample(np.array([1.0, -1, 1, -1]), np.array([1e4, 1e4, -1e4, -1e4]))],
+    )
+)
+
+
+def _mlsm_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.normal(scale=2.0, size=(5, 4))
+    t = rng.integers(0, 2, size=(5, 4)).astype(float)
+    return [Sample(t, x), Sample(t, x, {"weight": rng.uniform(0.1, 2.0, size=4)}, "weight")]
+
+
+entry(
+    Entry(
+        "multilabel_soft_margin",
+        _mlsm_samples,
+        lambda t, x, r, weight=None: F.multilabel_soft_margin_loss(
+            x, t, weight=_tt(weight), reduction=r
+        ),
+        extreme=lambda: [Sample(np.array([[1.0, 0.0]]), np.array([[-1e4, 1e4]]))],
+    )
+)
+
+
+def _mlm_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.normal(scale=1.0, size=(4, 5))
+    y = np.array([[3, 0, -1, 1, 2], [1, -1, 0, 0, 0], [0, 1, 2, 3, 4], [-1, 2, 2, 2, 2]])
+    return [Sample(y, x)]
+
+
+entry(
+    Entry(
+        "multilabel_margin",
+        _mlm_samples,
+        lambda t, x, r: F.multilabel_margin_loss(x, t, reduction=r),
+        kinks=True,
+    )
+)
+
+
+def _he_samples(rng: np.random.Generator) -> list[Sample]:
+    d = rng.uniform(0.0, 3.0, size=(6, 2))
+    t = rng.choice([-1, 1], size=(6, 2))
+    return [Sample(t, d), Sample((t + 1) // 2, d, {"margin": 2.0}, "01-margin2")]
+
+
+entry(
+    Entry(
+        "hinge_embedding",
+        _he_samples,
+        lambda t, x, r, margin=1.0: F.hinge_embedding_loss(x, _pm(t), margin=margin, reduction=r),
+        kinks=True,
+    )
+)
+
+
+def _mr_samples(rng: np.random.Generator) -> list[Sample]:
+    x1, x2 = rng.normal(size=7), rng.normal(size=7)
+    t = rng.choice([-1, 1], size=7)
+    return [Sample(t, (x1, x2)), Sample(t, (x1, x2), {"margin": 0.5}, "margin")]
+
+
+entry(
+    Entry(
+        "margin_ranking",
+        _mr_samples,
+        lambda t, x, r, margin=0.0: F.margin_ranking_loss(
+            x[0], x[1], _pm(t), margin=margin, reduction=r
+        ),
+        kinks=True,
+    )
+)
+entry(
+    Entry(
+        "perceptron",
+        _hinge_samples,
+        lambda t, p, r: reduce_ref(torch.clamp(-_pm(t) * p, min=0), r),
+        kinks=True,
+    )
+)

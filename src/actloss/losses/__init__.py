@@ -20,6 +20,14 @@ from .classification import (
     squared_hinge,
     zero_one,
 )
+from .margin import (
+    hinge_embedding,
+    margin_ranking,
+    multilabel_margin,
+    multilabel_soft_margin,
+    perceptron,
+    soft_margin,
+)
 from .regression import (
     gaussian_nll,
     huber,
@@ -36,6 +44,12 @@ from .regression import (
 )
 
 __all__ = [
+    "hinge_embedding",
+    "margin_ranking",
+    "multilabel_margin",
+    "multilabel_soft_margin",
+    "perceptron",
+    "soft_margin",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "categorical_cross_entropy",
