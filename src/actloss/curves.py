@@ -19,6 +19,7 @@ its metadata, never from a list of names:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -160,7 +161,9 @@ def _two_classes(xs: np.ndarray, kind: str) -> np.ndarray:
     if kind == "probabilities":
         other = 1.0 - xs
     elif kind == "log_probabilities":
-        other = np.log(-np.expm1(xs))  # log(1 - e^x) for x < 0
+        if not np.all(xs < 0):
+            raise ValueError("log-probabilities must be < 0 for two classes")
+        other = np.log(-np.expm1(xs))  # log(1 - e^x), exact for x near 0
     else:
         other = np.zeros_like(xs)
     return np.stack([xs, other], axis=-1)
@@ -211,24 +214,31 @@ def _loss_section(fn: Any, order: int, xs: np.ndarray, p: dict[str, Any], target
             f"arrays ({', '.join(inputs)}): no single prediction axis to plot along"
         )
     tried = []
-    for layout in _layouts(fn):
-        y_true, y_pred = layout.build(xs, target, fn.info.y_pred_kind)
+    # Try each layout on the whole range, then on x >= 0 and x > 0 (losses such as
+    # MSLE or Poisson are defined for non-negative predictions only).
+    domains = [("", xs), (", x >= 0", xs[xs >= 0]), (", x > 0", xs[xs > 0]),
+               (", x < 0", xs[xs < 0]), (", 0 < x < 1", xs[(xs > 0) & (xs < 1)])]  # fmt: skip
+    for (where, xs_try), layout in itertools.product(domains, _layouts(fn)):
+        if xs_try.size == 0 or (where and xs_try.size == xs.size):
+            continue
         try:
+            y_true, y_pred = layout.build(xs_try, target, fn.info.y_pred_kind)
             values = np.asarray(fn(y_true, y_pred, reduction="none", **p), dtype=np.float64)
         except (ValueError, TypeError, ArithmeticError, IndexError) as exc:
-            tried.append(f"{layout.description}: {exc}")
+            tried.append(f"{layout.description}{where}: {exc}")
             continue
-        if values.shape != xs.shape:
+        if values.shape != xs_try.shape:
             tried.append(f"{layout.description}: per-sample loss has shape {values.shape}")
             continue
+        xs = xs_try
         break
     else:
         raise NotPlottable(
             f"{fn.name}: cannot synthesize its inputs for a 1-d plot (y_pred is "
-            f"{fn.info.y_pred_kind or 'unspecified'}); tried " + "; ".join(tried)
+            f"{fn.info.y_pred_kind or 'unspecified'}); tried " + "; ".join(tried[:3])
         )
     xlabel = loss_xlabel(fn, target)
-    note = f"{layout.description}; target {target:g}"
+    note = f"{layout.description}; target {target:g}{where}"
     if order == 0:
         return Curve(fn.name, 0, xs, values, xlabel, "loss", p, note)
     if not getattr(fn.kernels, "has_grad", True):

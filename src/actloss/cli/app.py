@@ -40,6 +40,9 @@ class ActlossGroup(TyperGroup):
                               windows_expand_args, **extra)  # fmt: skip
             code = rv if isinstance(rv, int) else 0
         except CliError as exc:
+            if not exc.hint:
+                words = [a for a in (sys.argv[1:] if args is None else args) if a[:1] != "-"]
+                exc.hint = f"actloss {words[0] if words else ''} --help".replace("  ", " ")
             code = _fail(exc.line())
         except ClickException as exc:  # bad option, missing argument, unknown command
             ctx = getattr(exc, "ctx", None)

@@ -1,5 +1,43 @@
+"""``actloss atlas``: write the interactive, offline HTML atlas of the catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from .options import JsonOpt
+from .output import CliError, Output
+
+EXAMPLES = "Examples: actloss atlas | actloss atlas --out docs/atlas.html --json"
+
+
+def atlas_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
+        "atlas.html"
+    ),
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the atlas: one self-contained HTML page with every function, plots and sliders."""
+    from ..atlas import build
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise CliError(f"--out must be an .html file, got {str(out)!r}")
+    try:
+        path = build(out)
+    except OSError as exc:
+        raise CliError(f"cannot write {str(out)!r}: {exc.strerror or exc}") from None
+    size = path.stat().st_size
+    payload = {"file": str(path), "bytes": size}
+
+    def render(console: Any) -> None:
+        console.print(
+            f"wrote {path} ({size / 1e6:.1f} MB); open it in a browser, no network needed"
+        )
+
+    Output(as_json).emit(payload, render)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("atlas", epilog=EXAMPLES)(atlas_command)

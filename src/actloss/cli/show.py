@@ -40,6 +40,8 @@ def value_table(fn: al.Function, xs: np.ndarray, params: dict[str, Any]) -> dict
     for order, key in enumerate(("value", "derivative", "second_derivative")):
         try:
             c = curves.section(fn, order, x=xs, params=params)
+            xs = c.x  # a loss keeps only the points where its input is defined
+            table["x"] = xs.tolist()
         except curves.NotPlottable as exc:
             table["skipped"][key] = str(exc)
             continue

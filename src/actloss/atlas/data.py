@@ -1,0 +1,120 @@
+"""The atlas's data, computed in Python from the catalog: metadata, math, precomputed curves.
+
+For every entry the curves of the value and the first derivative are sampled
+on a grid of parameter values (every combination of the sweepable numeric
+parameters and the choice parameters), so the page only looks curves up when
+a slider moves: it does no math of its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+
+import actloss as al
+
+from .. import curves
+from .. import recommend as rules
+
+POINTS = 121
+# Values per parameter, by the number of parameters (keeps every entry under ~60 curves).
+_PER_PARAM = {1: 11, 2: 7}
+
+
+def _round(values: np.ndarray) -> list[float | None]:
+    """4 significant digits; non-finite samples become null (a gap in the plot)."""
+    return [float(f"{v:.4g}") if math.isfinite(v) else None for v in values.tolist()]
+
+
+def sliders(fn: al.Function) -> list[dict[str, Any]]:
+    """One control per parameter the page can vary: numeric ones and choices."""
+    numeric = curves.sweepable(fn)
+    choice = [p.name for p in fn.info.params if p.kind == "choice"]
+    size = _PER_PARAM.get(len(numeric) + len(choice), 5)
+    out = []
+    for p in fn.info.params:
+        if p.name in numeric:
+            values: list[Any] = curves.param_grid(fn, p.name, size)
+            out.append({"name": p.name, "kind": "range", "values": values,
+                        "default": values.index(float(p.default))})  # fmt: skip
+        elif p.name in choice:
+            out.append({"name": p.name, "kind": "choice", "values": list(p.choices),
+                        "default": list(p.choices).index(p.default)})  # fmt: skip
+    return out
+
+
+def entry_curves(fn: al.Function, controls: list[dict[str, Any]]) -> dict[str, Any]:
+    """x, and for each parameter combination (mixed-radix index) [value, derivative] or null."""
+    xs = curves.section(fn, 0, x=curves.grid(fn, num=POINTS)).x  # cut to the domain
+    combos = list(itertools.product(*(c["values"] for c in controls)))
+    table: list[Any] = []
+    skipped: dict[str, str] = {}
+    for combo in combos:
+        params = {c["name"]: v for c, v in zip(controls, combo, strict=True)}
+        row: list[Any] = []
+        for order in (0, 1):
+            try:
+                row.append(_round(curves.section(fn, order, x=xs, params=params).y))
+            except curves.NotPlottable as exc:
+                skipped[str(order)] = str(exc)
+                row.append(None)
+            except (ValueError, TypeError):  # an invalid combination, e.g. lower > upper
+                row.append(None)
+        table.append(row)
+    return {"x": _round(xs), "curves": table, "skipped": skipped}
+
+
+def entry(fn: al.Function) -> dict[str, Any]:
+    """Everything the page shows about one entry (its section may raise NotPlottable)."""
+    from ..cli.listing import properties, range_text
+
+    info = fn.info
+    controls = sliders(fn)
+    probe_x = curves.grid(fn, num=5)
+    data: dict[str, Any] = {
+        "name": info.name,
+        "kind": info.kind,
+        "family": info.family,
+        "properties": properties(info),
+        "task": list(info.task),
+        "controls": controls,
+        "xlabel": "x",
+        "ylabel": ["f(x)", "f'(x)"],
+        "note": "",
+        "plot": None,
+        "reason": "",
+    }
+    try:
+        c = curves.section(fn, 0, x=probe_x)
+    except curves.NotPlottable as exc:
+        data["reason"] = str(exc)
+        return data
+    data["xlabel"], data["note"] = c.xlabel, c.note
+    if info.kind == "loss":
+        data["ylabel"] = ["loss", "d loss / d y_pred"]
+    data["plot"] = entry_curves(fn, controls)
+    data["range"] = range_text(info)
+    return data
+
+
+def recommendation_rows() -> list[dict[str, Any]]:
+    """The recommendation for every task, plain and under each condition that changes it."""
+    rows = []
+    for task in rules.TASKS:
+        base = None
+        for cond in ((), *((c,) for c in rules.CONDITIONS)):
+            flags = {c: True for c in cond}
+            choices = rules.recommend(task, **flags)
+            names = tuple(ch.name for ch in choices.values())
+            if cond and names == base:
+                continue
+            base = names if not cond else base
+            rows.append({
+                "task": task,
+                "when": ", ".join(cond) or "default",
+                "choices": [ch.to_dict() for ch in choices.values()],
+            })  # fmt: skip
+    return rows

@@ -1,0 +1,30 @@
+"""Fixtures for the CLI tests: a typer CliRunner invoking the real app."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("typer", reason="the CLI needs the 'cli' extra (typer, rich, matplotlib)")
+pytest.importorskip("matplotlib", reason="the CLI needs the 'cli' extra")
+
+from typer.testing import CliRunner
+
+from actloss.cli import app
+
+
+class Invoke:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, code: int = 0):  # type: ignore[no-untyped-def]
+        result = self.runner.invoke(app, list(args))
+        assert result.exit_code == code, (
+            f"exit {result.exit_code} != {code} for {args}\nstdout: {result.stdout}\n"
+            f"stderr: {result.stderr}\n{result.exception!r}"
+        )
+        return result
+
+
+@pytest.fixture(scope="session")
+def cli() -> Invoke:
+    return Invoke()
