@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
-	$(PIP) -e '.[dev,torch]'
+	$(PIP) -e '.[dev,torch,cli]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -24,8 +24,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(PY) -m pytest -q
+
+# The atlas browser test drives Debian's chromium through Playwright (no browser
+# download). Install it when missing and apt-get is usable (root or sudo); else the
+# test skips with the reason.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "chromium not installed and no root: the atlas browser test will skip"; exit 0; fi; \
+	  echo "installing chromium for the atlas browser test"; \
+	  ($$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium >/dev/null) || echo "could not install chromium: the atlas browser test will skip"; \
+	fi
 
 test: lint typecheck pytest
 
