@@ -633,3 +633,79 @@ entry(
         kinks=True,
     )
 )
+
+
+# -------------------------------------------------------------------------- margin softmax
+def _ms_samples(rng: np.random.Generator, **params: Any) -> list[Sample]:
+    x = rng.normal(size=(6, 5))
+    w = rng.normal(size=(4, 5))
+    y = np.array([0, 1, 2, 3, 1, 2])
+    return [Sample(y, (x, w), dict(params), "default")]
+
+
+def _margin_logits_ref(
+    t: torch.Tensor, pred: Any, target_fn: Callable[..., torch.Tensor], normalized: bool
+) -> torch.Tensor:
+    x, w = pred
+    cos = F.linear(F.normalize(x), F.normalize(w))
+    onehot = F.one_hot(t, w.shape[0]).bool()
+    if normalized:
+        return torch.where(onehot, target_fn(cos), cos)
+    scale = x.norm(dim=1, keepdim=True) * w.norm(dim=1)[None, :]
+    return scale * torch.where(onehot, target_fn(cos), cos)
+
+
+def _cosface_ref(t, pred, r, scale=64.0, margin=0.35):  # type: ignore[no-untyped-def]
+    z = scale * _margin_logits_ref(t, pred, lambda c: c - margin, True)
+    return F.cross_entropy(z, t, reduction=r)
+
+
+def _arcface_ref(t, pred, r, scale=64.0, margin=0.5):  # type: ignore[no-untyped-def]
+    """InsightFace's ArcMarginProduct (easy_margin=False), written out."""
+    cos_m, sin_m = math.cos(margin), math.sin(margin)
+    th, mm = math.cos(math.pi - margin), math.sin(math.pi - margin) * margin
+
+    def phi(c: torch.Tensor) -> torch.Tensor:
+        sine = torch.sqrt((1.0 - c * c).clamp(0, 1))
+        return torch.where(c > th, c * cos_m - sine * sin_m, c - mm)
+
+    return F.cross_entropy(scale * _margin_logits_ref(t, pred, phi, True), t, reduction=r)
+
+
+def _lsoftmax_ref(t, pred, r, margin=2, beta=0.0):  # type: ignore[no-untyped-def]
+    """psi(theta) = (-1)^k cos(m theta) - 2k with theta = arccos and k = floor(m theta / pi)."""
+
+    def psi(c: torch.Tensor) -> torch.Tensor:
+        theta = torch.acos(c)
+        k = torch.floor(margin * theta / math.pi)
+        return (beta * c + (-1.0) ** k * torch.cos(margin * theta) - 2 * k) / (1 + beta)
+
+    return F.cross_entropy(_margin_logits_ref(t, pred, psi, False), t, reduction=r)
+
+
+entry(
+    Entry(
+        "cosface",
+        lambda rng: _ms_samples(rng) + _ms_samples(rng, scale=10.0, margin=0.2),
+        _cosface_ref,
+        separable=False,
+    )
+)
+entry(
+    Entry(
+        "arcface",
+        lambda rng: _ms_samples(rng) + _ms_samples(rng, scale=16.0, margin=1.2),
+        _arcface_ref,
+        separable=False,
+    )
+)
+entry(
+    Entry(
+        "large_margin_softmax",
+        lambda rng: (
+            _ms_samples(rng) + _ms_samples(rng, margin=4) + _ms_samples(rng, margin=3, beta=2.0)
+        ),
+        _lsoftmax_ref,
+        separable=False,
+    )
+)
