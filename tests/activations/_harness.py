@@ -221,13 +221,10 @@ def ref_limits(fn: al.Function, params: Mapping[str, Any]) -> dict[tuple[str, fl
     out = {}
     for what, d in zip(("value", "grad", "grad2"), derivs, strict=True):
         for i, sign in enumerate((math.inf, -math.inf)):
-            if d is None:
-                v = math.nan
-            else:
-                v = float(d[i])
-                if abs(v) > big:
-                    v = math.copysign(math.inf, v)
-            out[(what, sign)] = v
+            if d is None:  # PyTorch cannot differentiate this often: no reference
+                continue
+            v = float(d[i])
+            out[(what, sign)] = math.copysign(math.inf, v) if abs(v) > big else v
     for key, (value, _reason) in ref.limits.items():
         out[key] = value
     return out
