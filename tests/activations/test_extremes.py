@@ -51,8 +51,11 @@ def test_extreme_matrix(fn, params, dtype):
     finite = np.isfinite(x)
     xf = x[finite].astype(np.float64)
     refs = ref_derivatives(fn, xf, params)
-    scales = [xf * refs[1], xf * refs[2] if refs[2] is not None else 0.0,
-              xf * ref_third(fn, xf, params)]  # fmt: skip
+    scales = [
+        xf * refs[1],
+        xf * refs[2] if refs[2] is not None else 0.0,
+        xf * ref_third(fn, xf, params),
+    ]
     kink = near_kink(fn, params, xf, 0.0)
     for k, (what, out, ref) in enumerate(zip(WHAT, outs, refs, strict=True)):
         if ref is None or (k == 2 and ref_of(fn).skip.get("grad2_autograd")):
@@ -62,8 +65,16 @@ def test_extreme_matrix(fn, params, dtype):
             keep &= ~((w == what) & (xf == point))
         rtol, atol = tol_for(fn, what, name)
         scale = np.broadcast_to(scales[k], xf.shape)[keep]
-        assert_close(out[finite][keep], ref[keep], rtol=rtol, atol=atol, scale=scale, x=xf[keep],
-                     dtype=dtype, what=f"{fn.name}{params} {what} at finite extremes in {name}")  # fmt: skip
+        assert_close(
+            out[finite][keep],
+            ref[keep],
+            rtol=rtol,
+            atol=atol,
+            scale=scale,
+            x=xf[keep],
+            dtype=dtype,
+            what=f"{fn.name}{params} {what} at finite extremes in {name}",
+        )
 
     limits = ref_limits(fn, params)
     for what, out in zip(WHAT, outs, strict=True):
@@ -72,8 +83,13 @@ def test_extreme_matrix(fn, params, dtype):
                 continue
             got = float(out[x == sign][0])
             expected = float(np.array(limits[(what, sign)]).astype(dtype))
-            assert_close(np.array([got]), np.array([expected]), rtol=tol_for(fn, what, name)[0],
-                         atol=0.0, what=f"{fn.name}{params} {what} at x = {sign} (limit)")  # fmt: skip
+            assert_close(
+                np.array([got]),
+                np.array([expected]),
+                rtol=tol_for(fn, what, name)[0],
+                atol=0.0,
+                what=f"{fn.name}{params} {what} at x = {sign} (limit)",
+            )
 
 
 @pytest.mark.parametrize(("fn", "params"), ALL_CASES)
