@@ -91,9 +91,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import atlas, listing, plot, recommend, show
+    from . import atlas, lab, listing, plot, recommend, show
 
-    for module in (listing, show, plot, recommend, atlas):
+    for module in (listing, show, plot, recommend, atlas, lab):
         module.register(app)
 
 

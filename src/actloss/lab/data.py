@@ -1,0 +1,143 @@
+"""Datasets: scikit-learn's generators and bundled sets, split and standardized.
+
+Split as in the tutorials (Keras ``validation_split``): ``train_test_split`` with
+``test_size`` and ``data_seed``, then the *last* ``validation_split`` of the
+training part is held out for validation. Features are standardized with the
+mean and standard deviation of the remaining training part; regression targets
+too. Tasks: ``binary`` (labels 0/1, one output), ``multiclass`` (labels
+0..C-1, C outputs), ``multilabel`` (0/1 per label), ``regression`` (one output).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+# name -> (task, description)
+DATASETS: dict[str, tuple[str, str]] = {
+    "classification": ("binary", "make_classification(n_samples=1000, n_features=20)"),
+    "imbalanced": ("binary", "make_classification, 20 features, 90/10 classes"),
+    "moons": ("binary", "make_moons(noise=0.2)"),
+    "circles": ("binary", "make_circles(noise=0.1, factor=0.5)"),
+    "breast_cancer": ("binary", "load_breast_cancer (569 samples, 30 features)"),
+    "digits": ("multiclass", "load_digits (1797 samples, 64 features, 10 classes)"),
+    "wine": ("multiclass", "load_wine (178 samples, 13 features, 3 classes)"),
+    "multilabel": ("multilabel", "make_multilabel_classification(n_features=20, n_classes=5)"),
+    "regression_outliers": ("regression", "make_regression(n_features=20, noise=10), 5% outliers"),
+    "diabetes": ("regression", "load_diabetes (442 samples, 10 features)"),
+}
+
+
+@dataclass(frozen=True)
+class Split:
+    """Standardized arrays (float64) of one dataset; ``y`` int64 for multiclass."""
+
+    name: str
+    task: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def n_features(self) -> int:
+        return int(self.x_train.shape[1])
+
+    @property
+    def n_outputs(self) -> int:
+        if self.task == "multiclass":
+            return int(max(self.y_train.max(), self.y_val.max(), self.y_test.max())) + 1
+        return 1 if self.y_train.ndim == 1 else int(self.y_train.shape[1])
+
+
+def task_of(name: str) -> str:
+    return DATASETS[name][0]
+
+
+def _raw(name: str, n_samples: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn import datasets as ds
+
+    n = n_samples or 1000
+    if name == "classification":
+        return ds.make_classification(n_samples=n, n_features=20, random_state=seed)
+    if name == "imbalanced":
+        return ds.make_classification(
+            n_samples=n, n_features=20, weights=[0.9, 0.1], random_state=seed
+        )
+    if name == "moons":
+        return ds.make_moons(n_samples=n, noise=0.2, random_state=seed)
+    if name == "circles":
+        return ds.make_circles(n_samples=n, noise=0.1, factor=0.5, random_state=seed)
+    if name == "multilabel":
+        return ds.make_multilabel_classification(
+            n_samples=n, n_features=20, n_classes=5, random_state=seed
+        )
+    if name == "regression_outliers":
+        x, y = ds.make_regression(n_samples=n, n_features=20, noise=10.0, random_state=seed)
+        rng = np.random.default_rng(seed)
+        idx = rng.choice(n, size=max(1, n // 20), replace=False)
+        y = y.copy()
+        y[idx] += rng.choice([-1.0, 1.0], size=idx.size) * 10.0 * y.std()  # gross outliers
+        return x, y
+    loader: Any = {
+        "breast_cancer": ds.load_breast_cancer,
+        "digits": ds.load_digits,
+        "wine": ds.load_wine,
+        "diabetes": ds.load_diabetes,
+    }[name]
+    x, y = loader(return_X_y=True)
+    if n_samples is not None and n_samples < len(y):
+        keep = np.random.default_rng(seed).choice(len(y), size=n_samples, replace=False)
+        x, y = x[np.sort(keep)], y[np.sort(keep)]
+    return x, y
+
+
+@lru_cache(maxsize=16)
+def load(
+    name: str,
+    n_samples: int | None = None,
+    data_seed: int = 42,
+    test_size: float = 0.2,
+    validation_split: float = 0.2,
+) -> Split:
+    """The standardized train/validation/test split of dataset ``name``."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    if name not in DATASETS:
+        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")
+    task = task_of(name)
+    x, y = _raw(name, n_samples, data_seed)
+    x_tr, x_te, y_tr, y_te = train_test_split(
+        np.asarray(x, float), np.asarray(y), test_size=test_size, random_state=data_seed
+    )
+    n_val = round(len(y_tr) * validation_split)
+    if n_val < 1 or n_val >= len(y_tr):
+        raise ValueError(f"validation_split={validation_split} leaves no validation or training")
+    x_tr, x_va, y_tr, y_va = x_tr[:-n_val], x_tr[-n_val:], y_tr[:-n_val], y_tr[-n_val:]
+    scaler = StandardScaler().fit(x_tr)
+    xs = [scaler.transform(a) for a in (x_tr, x_va, x_te)]
+    if task == "regression":
+        mu, sd = float(y_tr.mean()), float(y_tr.std()) or 1.0
+        ys = [(np.asarray(a, float) - mu) / sd for a in (y_tr, y_va, y_te)]
+    elif task == "multiclass":
+        ys = [np.asarray(a, np.int64) for a in (y_tr, y_va, y_te)]
+    else:
+        ys = [np.asarray(a, float) for a in (y_tr, y_va, y_te)]
+    return Split(name, task, xs[0], ys[0], xs[1], ys[1], xs[2], ys[2])
+
+
+def default_target(task: str) -> float:
+    """Validation metric that counts as 'reached' when no target is given."""
+    return {"binary": 0.85, "multiclass": 0.9, "multilabel": 0.85, "regression": 0.5}[task]
+
+
+def metric_name(task: str) -> str:
+    """Accuracy for classification (per label for multilabel), R^2 for regression."""
+    return {"binary": "accuracy", "multiclass": "accuracy", "multilabel": "label accuracy",
+            "regression": "R2"}[task]  # fmt: skip

@@ -1,0 +1,123 @@
+"""The pipeline: config -> runs -> batched training -> store -> statistics -> report.
+
+``run(cfg, folder)`` trains what the store does not hold yet; ``compare(cfg, folder)``
+also computes the statistics and writes the plot and the atlas summary.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import report, stats
+from .config import Config
+from .data import metric_name, task_of
+from .executors import run_batches
+from .progress import Progress
+from .runs import Run, batches, expand, labels
+from .store import Store
+
+PLOT_FILE = "actloss-compare.png"
+
+
+@dataclass
+class Outcome:
+    """What ``compare`` produced."""
+
+    runs: list[Run]
+    trained: int  # runs trained now (the rest were already in the store)
+    rows: list[stats.Row] = field(default_factory=list)
+    tests: list[stats.Comparison] = field(default_factory=list)
+    metric: str = "accuracy"
+    target: float = math.nan
+    store: Path | None = None
+    plot: Path | None = None
+    summary: Path | None = None
+
+
+def run(
+    cfg: Config,
+    folder: str | Path = ".",
+    *,
+    executor: str = "inprocess",
+    jobs: int = 1,
+    address: str | None = None,
+    progress: Progress | None = None,
+    tag: str | None = None,
+) -> tuple[list[Run], int]:
+    """Train every run of ``cfg`` not yet in the store; returns (all runs, number trained)."""
+    progress = progress or Progress()
+    store = Store(folder)
+    all_runs = expand(cfg)
+    done = store.finished(r.run_id for r in all_runs)
+    todo = [r for r in all_runs if r.run_id not in done]
+    progress.start(len(all_runs), len(all_runs) - len(todo))
+    best: tuple[float, str] | None = None
+    names = labels(all_runs)
+    try:
+        hook = (lambda e, _v: progress.epoch(e, cfg.epochs)) if executor == "inprocess" else None
+        for batch, result in run_batches(batches(todo, cfg.max_models), executor, jobs=jobs,
+                                         address=address, on_epoch=hook):  # fmt: skip
+            store.write(batch, result, tag)
+            for rid, v in zip(result.run_ids, result.val_metric[:, -1], strict=True):
+                if math.isfinite(v) and (best is None or v > best[0]):
+                    best = (float(v), f"{names[rid]} val {v:.3f}")
+            progress.batch_done(len(batch), best[1] if best else None)
+    finally:
+        progress.stop()
+    return all_runs, len(todo)
+
+
+def analyse(cfg: Config, all_runs: Sequence[Run], folder: str | Path = ".",
+            alpha: float = 0.05) -> Outcome:  # fmt: skip
+    """Statistics over the stored runs of ``cfg`` (per dataset task: first dataset's metric)."""
+    store = Store(folder)
+    names = labels(all_runs)
+    rows = store.runs(r.run_id for r in all_runs)
+    if len(cfg.lrs) > 1:
+        names = stats.best_lr(rows, names)
+        rows = [r for r in rows if r["run_id"] in names]
+    summary = stats.summarize(rows, names)
+    tests = stats.compare(rows, names, alpha)
+    task = task_of(cfg.datasets[0])
+    target = all_runs[0].target if all_runs else math.nan
+    return Outcome(list(all_runs), 0, summary, tests, metric_name(task), target, store.path)
+
+
+def compare(
+    cfg: Config,
+    folder: str | Path = ".",
+    *,
+    executor: str = "inprocess",
+    jobs: int = 1,
+    address: str | None = None,
+    progress: Progress | None = None,
+    plot: bool = True,
+    alpha: float = 0.05,
+) -> Outcome:
+    """Train what is missing, then summarize, test, plot and write the atlas summary."""
+    all_runs, trained = run(cfg, folder, executor=executor, jobs=jobs, address=address,
+                            progress=progress)  # fmt: skip
+    out = analyse(cfg, all_runs, folder, alpha)
+    out.trained = trained
+    folder = Path(folder)
+    names = labels(all_runs)
+    if len(cfg.lrs) > 1:
+        names = stats.best_lr(Store(folder).runs(names), names)
+    curves = Store(folder).curves(names)
+    bands = report.curve_bands(curves, names, "val_metric")
+    payload = report.summary_payload(out.rows, out.tests, out.metric, out.target, bands)
+    out.summary = folder / report.SUMMARY_FILE
+    out.summary.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    if plot:
+        out.plot = report.plot_curves(folder / PLOT_FILE, curves, names, out.metric)
+    return out
+
+
+def results(folder: str | Path = ".", table: str = "runs") -> Any:
+    """A pandas DataFrame of a results table (``runs``, ``curves`` or ``diagnostics``)."""
+    return Store(folder).dataframe(table)

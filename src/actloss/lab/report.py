@@ -1,0 +1,210 @@
+"""Reports: the comparison table (rich), training-curve plots (matplotlib) and the atlas section.
+
+Curves show, per combination and epoch, the mean over seeds and a band that is
+the 95% Student-t confidence interval of that mean (``stats.mean_ci``).
+
+Atlas hook: ``atlas_section(folder)`` returns an ``actloss.atlas.Section`` with
+the latest comparison stored in ``folder`` (a Plotly figure and the table), or
+None when there is none; ``actloss atlas`` can pass it in ``sections=[...]``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .stats import Comparison, Row, mean_ci
+
+SUMMARY_FILE = "actloss-compare.json"
+
+
+def _fmt(v: float | None, digits: int = 3) -> str:
+    return "–" if v is None or not math.isfinite(v) else f"{v:.{digits}f}"
+
+
+def table_data(rows: Sequence[Row], metric: str) -> list[dict[str, str]]:
+    """The comparison table as strings, one dict per combination (best metric first)."""
+    out = []
+    for r in sorted(rows, key=lambda r: -r.metric_mean if math.isfinite(r.metric_mean) else 0):
+        out.append({
+            "combination": r.label,
+            f"test {metric}": f"{_fmt(r.metric_mean)} ± {_fmt(r.metric_std)}",
+            "95% CI": f"[{_fmt(r.metric_ci[0])}, {_fmt(r.metric_ci[1])}]",
+            "test loss": f"{_fmt(r.loss_mean)} ± {_fmt(r.loss_std)}",
+            "loss 95% CI": f"[{_fmt(r.loss_ci[0])}, {_fmt(r.loss_ci[1])}]",
+            "epochs to target": (
+                f"{r.epochs_to_target:g} ({r.reached}/{r.n - r.diverged})"
+                if r.epochs_to_target is not None else f"– (0/{r.n - r.diverged})"),
+            "seeds": f"{r.n}" + (f" ({r.diverged} diverged)" if r.diverged else ""),
+        })  # fmt: skip
+    return out
+
+
+def print_table(console: Any, rows: Sequence[Row], tests: Sequence[Comparison], metric: str,
+                target: float, alpha: float = 0.05) -> None:  # fmt: skip
+    """The rich table and the list of significant differences."""
+    from rich.table import Table
+
+    data = table_data(rows, metric)
+    table = Table(title=f"Test {metric} over seeds (mean ± std, 95% t-interval of the mean)")
+    for col in data[0] if data else []:
+        if col == "combination":
+            table.add_column(col, overflow="fold", min_width=20)
+        else:
+            table.add_column(col, justify="right")
+    for d in data:
+        table.add_row(*d.values())
+    console.print(table)
+    console.print(f"epochs to target: median first epoch with validation {metric} >= "
+                  f"{target:g} (seeds that reached it / seeds)")  # fmt: skip
+    console.print(significance_text(tests, metric, alpha))
+
+
+def significance_text(tests: Sequence[Comparison], metric: str, alpha: float = 0.05) -> str:
+    head = (f"Paired t-tests on test {metric} across seeds, Holm-corrected over "
+            f"{len(tests)} pair(s), alpha={alpha:g}:")  # fmt: skip
+    lines = [head]
+    for t in tests:
+        mark = ("significant" if t.significant else "not significant"
+                if math.isfinite(t.p_value) else "not testable (zero variance)")  # fmt: skip
+        lines.append(f"  {t.a}  vs  {t.b}: diff {t.mean_diff:+.4f}, "
+                     f"p={_fmt(t.p_value, 4)}, Holm p={_fmt(t.p_holm, 4)} -> {mark}")  # fmt: skip
+    if not tests:
+        lines.append("  (only one combination)")
+    return "\n".join(lines)
+
+
+def curve_bands(curves: Mapping[str, Mapping[str, np.ndarray]], labels: Mapping[str, str],
+                key: str) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:  # fmt: skip
+    """label -> (mean, low, high) over seeds per epoch of curve ``key`` (95% t-interval)."""
+    per: dict[str, list[np.ndarray]] = {}
+    for rid, c in curves.items():
+        if key in c and rid in labels:
+            per.setdefault(labels[rid], []).append(c[key])
+    out = {}
+    for label, arrs in per.items():
+        n = min(len(a) for a in arrs)
+        stack = np.stack([a[:n] for a in arrs])
+        stats = [mean_ci(stack[:, e].tolist()) for e in range(n)]
+        mean = np.array([s[0] for s in stats])
+        low = np.array([s[2][0] for s in stats])
+        high = np.array([s[2][1] for s in stats])
+        out[label] = (mean, low, high)
+    return out
+
+
+def plot_curves(path: Path, curves: Mapping[str, Mapping[str, np.ndarray]],
+                labels: Mapping[str, str], metric: str) -> Path:  # fmt: skip
+    """A PNG with validation metric and training loss per epoch (mean, 95% CI band)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), dpi=90)
+    for ax, key, title in ((axes[0], "val_metric", f"validation {metric}"),
+                           (axes[1], "train_loss", "training loss (own loss each)")):  # fmt: skip
+        for label, (mean, low, high) in curve_bands(curves, labels, key).items():
+            epochs = np.arange(1, len(mean) + 1)
+            (line,) = ax.plot(epochs, mean, label=label, lw=1.5)
+            ax.fill_between(epochs, low, high, color=line.get_color(), alpha=0.2, lw=0)
+        ax.set_xlabel("epoch")
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7, loc="lower right")
+    fig.suptitle("mean over seeds; band: 95% t-confidence interval of the mean", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def summary_payload(rows: Sequence[Row], tests: Sequence[Comparison], metric: str,
+                    target: float, curves: Mapping[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """JSON-able summary (written next to the store; read by ``atlas_section``)."""
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        if isinstance(v, np.ndarray):
+            return [clean(float(x)) for x in v]
+        return v
+
+    return {
+        "metric": metric,
+        "target": target,
+        "rows": [{k: clean(v) for k, v in r.__dict__.items()} for r in rows],
+        "tests": [{k: clean(v) for k, v in t.__dict__.items()} for t in tests],
+        "curves": {
+            label: {"mean": clean(m), "low": clean(lo), "high": clean(hi)}
+            for label, (m, lo, hi) in curves.items()
+        },
+    }
+
+
+def atlas_section(folder: str | Path = ".") -> Any:
+    """The lab's section of the atlas page (``actloss.atlas.Section``), or None without results.
+
+    Reads ``actloss-compare.json`` written by the latest ``actloss compare`` in ``folder``.
+    """
+    from actloss.atlas import Section
+
+    path = Path(folder) / SUMMARY_FILE
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Section("lab-results", "Lab results", section_html(data))
+
+
+def section_html(data: Mapping[str, Any]) -> str:
+    """HTML for a stored summary: a Plotly figure of the curves and the table."""
+    import plotly.graph_objects as go
+
+    metric = data["metric"]
+    fig = go.Figure()
+    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+    for i, (label, c) in enumerate(data["curves"].items()):
+        color = palette[i % len(palette)]
+        x = list(range(1, len(c["mean"]) + 1))
+        low = [v if v is not None else m for v, m in zip(c["low"], c["mean"], strict=True)]
+        high = [v if v is not None else m for v, m in zip(c["high"], c["mean"], strict=True)]
+        fig.add_trace(go.Scatter(x=x + x[::-1], y=high + low[::-1], fill="toself",
+                                 fillcolor=color, opacity=0.2, line={"width": 0},
+                                 hoverinfo="skip", showlegend=False))  # fmt: skip
+        fig.add_trace(go.Scatter(x=x, y=c["mean"], name=label, line={"color": color}))
+    fig.update_layout(title=f"validation {metric}: mean over seeds, band = 95% t-CI of the mean",
+                      xaxis_title="epoch", yaxis_title=metric, height=420)  # fmt: skip
+    rows = table_data([Row(**{**r, "metric_ci": tuple(r["metric_ci"]),
+                               "loss_ci": tuple(r["loss_ci"])})
+                       for r in _floats(data["rows"])], metric)  # fmt: skip
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in (rows[0] if rows else {}))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r.values()) + "</tr>" for r in rows
+    )
+    tests = [Comparison(**t) for t in _floats(data["tests"])]
+    sig = html.escape(significance_text(tests, metric))
+    return (fig.to_html(full_html=False, include_plotlyjs=False)
+            + f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            + f"<pre>{sig}</pre>")  # fmt: skip
+
+
+def _floats(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """JSON None back to NaN for numeric fields."""
+    out = []
+    for it in items:
+        d = dict(it)
+        for k, v in d.items():
+            if v is None and k not in ("epochs_to_target", "lr"):
+                d[k] = math.nan
+            elif isinstance(v, list):
+                d[k] = [math.nan if x is None else x for x in v]
+        out.append(d)
+    return out

@@ -1,0 +1,298 @@
+"""Batched training: M multilayer perceptrons of one shape trained together as one ensemble.
+
+Layer ``l`` of every model is one stacked weight ``W_l`` of shape
+``(M, d_l, d_{l+1})`` and bias ``(M, 1, d_{l+1})``; a step computes all M
+forward passes with one ``torch.baddbmm`` per layer. Each model has its own
+seed, which fixes its initialization and its data order (a
+``torch.Generator`` seeded with the run's seed draws the weights, then one
+``randperm`` of the training set per epoch), and its own hidden activation,
+loss and output activation: models are sorted so that equal functions are
+contiguous and each function is applied once to its slice. The objective is
+``sum_m mean_i loss_m,i``: its gradient with respect to model m's weights is
+the gradient of model m's own mean loss, and the optimizers (``torch.optim``,
+elementwise) then update every model exactly as if it were trained alone.
+
+Per-epoch diagnostics, for each layer ``l`` (hidden layers and the output):
+
+- ``grad_norm``: the Frobenius norm of the gradient of (W_l, b_l), averaged over
+  the epoch's steps;
+- ``dead_fraction``: the fraction of the layer's units whose activation is
+  exactly 0 for every sample of the validation set;
+- ``mean_activation``: the mean of the layer's activations over the validation
+  set and its units.
+
+A run whose training or validation loss is NaN or +-inf is *diverged* at the
+first such epoch (1-based); its later values are kept as they come (NaN).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from . import data as D
+from . import functions as F
+from .config import FnSpec, optimizer_class
+from .runs import Run
+
+EpochHook = Callable[[int, np.ndarray], None]
+"""Called after each epoch with (epoch, validation metric per model in the batch's order)."""
+
+
+@dataclass
+class BatchResult:
+    """Numbers of one trained batch; arrays have the batch's runs along axis 0."""
+
+    run_ids: list[str]
+    train_loss: np.ndarray  # (M, E): mean training loss (data term) over the epoch
+    val_loss: np.ndarray  # (M, E)
+    val_metric: np.ndarray  # (M, E)
+    grad_norm: np.ndarray  # (M, E, L)
+    dead_fraction: np.ndarray  # (M, E, L)
+    mean_activation: np.ndarray  # (M, E, L)
+    test_loss: np.ndarray  # (M,)
+    test_metric: np.ndarray  # (M,)
+    diverged_epoch: np.ndarray  # (M,) int, 0 when the run never diverged
+    seconds: float  # wall time of the whole batch
+
+
+# ------------------------------------------------------------------------- helpers
+def initial_weights(run: Run, dims: Sequence[int], generator: torch.Generator) -> list[Any]:
+    """[(W, b), ...] of one model, drawn from ``generator`` in float64 (biases 0)."""
+    out = []
+    for fan_in, fan_out in itertools.pairwise(dims):
+        if run.init == "glorot_uniform":
+            limit = math.sqrt(6.0 / (fan_in + fan_out))
+            w = torch.rand(fan_in, fan_out, generator=generator, dtype=torch.float64) * 2 - 1
+            w = w * limit
+        elif run.init == "he_uniform":
+            limit = math.sqrt(6.0 / fan_in)
+            w = torch.rand(fan_in, fan_out, generator=generator, dtype=torch.float64) * 2 - 1
+            w = w * limit
+        else:  # he_normal
+            w = torch.randn(fan_in, fan_out, generator=generator, dtype=torch.float64)
+            w = w * math.sqrt(2.0 / fan_in)
+        out.append((w, torch.zeros(1, fan_out, dtype=torch.float64)))
+    return out
+
+
+def generator(seed: int) -> torch.Generator:
+    """The run's random stream: its weights first, then one permutation per epoch."""
+    return torch.Generator().manual_seed(int(seed))
+
+
+def encode_targets(task: str, loss: Callable[..., Any], y: np.ndarray, n_out: int,
+                   dtype: torch.dtype) -> torch.Tensor:  # fmt: skip
+    """Targets in the form the loss takes: class labels or one-hot rows (multiclass), else floats.
+
+    For multiclass tasks the loss is asked once, on a tiny input, whether it
+    accepts class labels; losses that do not (mse, hinge, ...) get one-hot rows.
+    """
+    if task == "multiclass":
+        labels = torch.as_tensor(y, dtype=torch.int64)
+        try:
+            with torch.no_grad():
+                loss(torch.zeros(2, n_out, dtype=dtype), labels[:2].clamp(0, n_out - 1))
+            return labels
+        except (TypeError, ValueError):
+            return torch.nn.functional.one_hot(labels, n_out).to(dtype)
+    t = torch.as_tensor(y, dtype=dtype)
+    return t.reshape(-1, 1) if t.ndim == 1 else t
+
+
+def _slices(keys: Sequence[Any]) -> list[tuple[slice, Any]]:
+    """Contiguous runs of equal keys -> [(slice, key), ...]."""
+    out: list[tuple[slice, Any]] = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            out.append((slice(start, i), keys[start]))
+            start = i
+    return out
+
+
+def _apply(groups: Sequence[tuple[slice, Any]], z: torch.Tensor) -> torch.Tensor:
+    if len(groups) == 1:
+        return groups[0][1](z)
+    return torch.cat([fn(z[s]) for s, fn in groups], dim=0)
+
+
+@dataclass
+class _Head:
+    """A contiguous slice of models sharing output activation and loss."""
+
+    where: slice
+    loss: Callable[..., Any]
+    threshold: float
+    y_train: torch.Tensor
+    y_val: torch.Tensor
+    y_test: torch.Tensor
+
+
+# --------------------------------------------------------------------------- training
+def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> BatchResult:
+    """Train ``runs`` (equal ``batch_key``) as one batched ensemble and return their numbers."""
+    t0 = time.perf_counter()
+    if len({r.batch_key for r in runs}) != 1:
+        raise ValueError("train_batch needs runs with one batch_key (see runs.batches)")
+    r0 = runs[0]
+    split = D.load(r0.dataset, r0.n_samples, r0.data_seed, r0.test_size, r0.validation_split)
+    dtype = torch.float64 if r0.dtype == "float64" else torch.float32
+    m_total = len(runs)
+
+    def fkey(spec: FnSpec) -> str:
+        return repr(spec)
+
+    order = sorted(range(m_total), key=lambda i: (fkey(runs[i].hidden), fkey(runs[i].output),
+                                                  fkey(runs[i].loss)))  # fmt: skip
+    sruns = [runs[i] for i in order]
+    n_out = split.n_outputs
+    dims = [split.n_features, *r0.widths, n_out]
+    n_layers = len(dims) - 1
+
+    # functions, grouped over contiguous slices of the sorted models
+    hidden_groups = [(s, F.activation(k)) for s, k in _slices([r.hidden for r in sruns])]
+    out_groups = [(s, F.activation(k)) for s, k in _slices([r.output for r in sruns])]
+    heads = []
+    for s, (out_spec, loss_spec) in _slices([(r.output, r.loss) for r in sruns]):
+        loss = F.loss(loss_spec)
+        ys = [encode_targets(split.task, loss, y, n_out, dtype)
+              for y in (split.y_train, split.y_val, split.y_test)]  # fmt: skip
+        heads.append(_Head(s, loss, F.threshold(out_spec), *ys))
+
+    # parameters: per-model draws from each run's generator, stacked along axis 0
+    gens = [generator(r.seed) for r in sruns]
+    per_model = [initial_weights(r, dims, g) for r, g in zip(sruns, gens, strict=True)]
+    params: list[torch.Tensor] = []
+    for layer in range(n_layers):
+        w = torch.stack([pm[layer][0] for pm in per_model]).to(dtype).requires_grad_()
+        b = torch.stack([pm[layer][1] for pm in per_model]).to(dtype).requires_grad_()
+        params += [w, b]
+    opt = optimizer_class(r0.optimizer)(params, lr=r0.lr)
+    coefs = None
+    penalty = None
+    if r0.penalty is not None:
+        penalty = F.penalty(r0.penalty)
+        coefs = torch.tensor([r.penalty_coef for r in sruns], dtype=dtype)
+
+    x_tr = torch.as_tensor(split.x_train, dtype=dtype)
+    x_va = torch.as_tensor(split.x_val, dtype=dtype)
+    x_te = torch.as_tensor(split.x_test, dtype=dtype)
+    n_train, bs = x_tr.shape[0], r0.batch_size
+    steps = math.ceil(n_train / bs)
+    n_epochs = r0.epochs
+
+    shape_e = (m_total, n_epochs)
+    train_loss = np.full(shape_e, np.nan)
+    val_loss = np.full(shape_e, np.nan)
+    val_metric = np.full(shape_e, np.nan)
+    grad_norm = np.full((*shape_e, n_layers), np.nan)
+    dead = np.full((*shape_e, n_layers), np.nan)
+    mean_act = np.full((*shape_e, n_layers), np.nan)
+    diverged = np.zeros(m_total, dtype=np.int64)
+
+    for epoch in range(n_epochs):
+        perm = torch.stack([torch.randperm(n_train, generator=g) for g in gens])
+        loss_sum = torch.zeros(m_total, dtype=dtype)
+        gn_sum = torch.zeros(n_layers, m_total, dtype=dtype)
+        for step in range(steps):
+            idx = perm[:, step * bs : (step + 1) * bs]
+            h = x_tr[idx]
+            for layer in range(n_layers):
+                z = torch.baddbmm(params[2 * layer + 1], h, params[2 * layer])
+                h = _apply(hidden_groups if layer < n_layers - 1 else out_groups, z)
+            per = []
+            for head in heads:
+                target = head.y_train[idx[head.where]]
+                li = head.loss(h[head.where], target)
+                per.append(li.reshape(li.shape[0], -1).mean(dim=1))
+            losses = per[0] if len(per) == 1 else torch.cat(per)
+            objective = losses
+            if penalty is not None and coefs is not None:
+                objective = losses + coefs * sum(penalty(params[2 * k]) for k in range(n_layers))
+            opt.zero_grad(set_to_none=True)
+            objective.sum().backward()
+            with torch.no_grad():
+                for layer in range(n_layers):
+                    gw, gb = params[2 * layer].grad, params[2 * layer + 1].grad
+                    assert gw is not None and gb is not None
+                    sq = gw.square().sum(dim=(1, 2)) + gb.square().sum(dim=(1, 2))
+                    gn_sum[layer] += sq.sqrt()
+                loss_sum += losses.detach() * (idx.shape[1] / n_train)
+            opt.step()
+        ev = _evaluate(params, x_va, [h.y_val for h in heads], heads, hidden_groups, out_groups,
+                       split.task)  # fmt: skip
+        train_loss[:, epoch] = loss_sum.double().numpy()
+        val_loss[:, epoch], val_metric[:, epoch] = ev["loss"], ev["metric"]
+        grad_norm[:, epoch] = (gn_sum / steps).double().numpy().T
+        dead[:, epoch], mean_act[:, epoch] = ev["dead"], ev["mean_act"]
+        bad = ~(np.isfinite(train_loss[:, epoch]) & np.isfinite(val_loss[:, epoch]))
+        diverged[(diverged == 0) & bad] = epoch + 1
+        if on_epoch is not None:
+            back = np.empty(m_total)
+            back[order] = val_metric[:, epoch]
+            on_epoch(epoch + 1, back)
+
+    te = _evaluate(params, x_te, [h.y_test for h in heads], heads, hidden_groups, out_groups,
+                   split.task)  # fmt: skip
+    inv = np.argsort(order)  # sorted position of each original run
+    return BatchResult(
+        run_ids=[r.run_id for r in runs],
+        train_loss=train_loss[inv], val_loss=val_loss[inv], val_metric=val_metric[inv],
+        grad_norm=grad_norm[inv], dead_fraction=dead[inv], mean_activation=mean_act[inv],
+        test_loss=te["loss"][inv], test_metric=te["metric"][inv], diverged_epoch=diverged[inv],
+        seconds=time.perf_counter() - t0,
+    )  # fmt: skip
+
+
+@torch.no_grad()
+def _evaluate(
+    params: Sequence[torch.Tensor],
+    x: torch.Tensor,
+    ys: Sequence[torch.Tensor],
+    heads: Sequence[_Head],
+    hidden_groups: Sequence[tuple[slice, Any]],
+    out_groups: Sequence[tuple[slice, Any]],
+    task: str,
+) -> dict[str, np.ndarray]:
+    """Full-batch loss, metric and per-layer activation statistics of every model on ``x``."""
+    n_layers = len(params) // 2
+    h = x
+    dead, mean_act = [], []
+    for layer in range(n_layers):
+        z = torch.matmul(h, params[2 * layer]) + params[2 * layer + 1]
+        h = _apply(hidden_groups if layer < n_layers - 1 else out_groups, z)
+        dead.append((h == 0).all(dim=1).double().mean(dim=1))
+        mean_act.append(h.double().mean(dim=(1, 2)))
+    losses, metrics = [], []
+    for head, y in zip(heads, ys, strict=True):
+        out = h[head.where]
+        li = head.loss(out, y.expand(out.shape[0], *y.shape))
+        losses.append(li.reshape(li.shape[0], -1).double().mean(dim=1))
+        metrics.append(_metric(task, out, y, head.threshold))
+    return {
+        "loss": torch.cat(losses).numpy(),
+        "metric": torch.cat(metrics).numpy(),
+        "dead": torch.stack(dead, dim=1).numpy(),
+        "mean_act": torch.stack(mean_act, dim=1).numpy(),
+    }
+
+
+def _metric(task: str, out: torch.Tensor, y: torch.Tensor, threshold: float) -> torch.Tensor:
+    """Accuracy (binary: output > threshold; multiclass: argmax; multilabel: per label) or R^2."""
+    if task == "multiclass":
+        labels = y if y.ndim == 1 else y.argmax(dim=-1)
+        return (out.argmax(dim=-1) == labels).double().mean(dim=1)
+    if task == "regression":
+        resid = (out - y).double().square().sum(dim=(1, 2))
+        total = (y - y.mean()).double().square().sum()
+        return 1.0 - resid / total
+    hits = ((out > threshold) == (y > 0.5)).double()
+    return hits.reshape(out.shape[0], -1).mean(dim=1)
