@@ -709,3 +709,319 @@ entry(
         separable=False,
     )
 )
+
+
+# ------------------------------------------------------------------ newer classification
+def _soft_or_onehot(t: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    return t if t.dtype.is_floating_point else F.one_hot(t, z.shape[-1]).double()
+
+
+def _poly1_ref(t, z, r, epsilon=2.0):  # type: ignore[no-untyped-def]
+    """optax.losses.poly_loss_cross_entropy, written out."""
+    y = _soft_or_onehot(t, z)
+    logp = torch.log_softmax(z, -1)
+    pt = (y * logp.exp()).sum(-1)
+    return reduce_ref(-(y * logp).sum(-1) + epsilon * (1 - pt), r)
+
+
+def _cls_samples(rng: np.random.Generator, soft: bool = True, **params: Any) -> list[Sample]:
+    z = rng.normal(scale=2.0, size=(6, 4))
+    y = rng.integers(0, 4, size=6)
+    out = [Sample(y, z, dict(params), "labels")]
+    if soft:
+        out.append(Sample(rng.dirichlet(np.ones(4), size=6), z, dict(params), "soft"))
+    return out
+
+
+def _cls_extreme(**params: Any) -> Callable[[], list[Sample]]:
+    z = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0], [0.0, 0.0, 1e4]])
+    return lambda: [Sample(np.array([0, 0, 1]), z, dict(params))]
+
+
+entry(
+    Entry(
+        "poly1_cross_entropy",
+        lambda rng: _cls_samples(rng) + _cls_samples(rng, epsilon=-0.5),
+        _poly1_ref,
+        extreme=_cls_extreme(),
+    )
+)
+
+
+def _gce_ref(t, z, r, q=0.7):  # type: ignore[no-untyped-def]
+    # p_y^q as exp(q log p_y): torch's pow backward is NaN at p_y = 0 (logits of +-1e4)
+    pq = torch.exp(q * torch.log_softmax(z, -1).gather(-1, t[:, None])[:, 0])
+    return reduce_ref((1 - pq) / q, r)
+
+
+entry(
+    Entry(
+        "generalized_cross_entropy",
+        lambda rng: _cls_samples(rng, soft=False) + _cls_samples(rng, soft=False, q=1.0),
+        _gce_ref,
+        extreme=_cls_extreme(q=0.5),
+    )
+)
+
+
+def _sparsemax_loss_ref(t, z, r):  # type: ignore[no-untyped-def]
+    """Martins & Astudillo (2016), eq. (18): tau by sorting, written out."""
+    y = _soft_or_onehot(t, z)
+    zs, _ = torch.sort(z, dim=-1, descending=True)
+    k = torch.arange(1, z.shape[-1] + 1, dtype=z.dtype)
+    support = 1 + k * zs > zs.cumsum(-1)
+    kz = support.sum(-1, keepdim=True)
+    tau = (torch.where(support, zs, 0 * zs).sum(-1, keepdim=True) - 1) / kz
+    inside = z > tau
+    quad = torch.where(inside, z**2 - tau**2, 0 * z).sum(-1)
+    return reduce_ref(-(y * z).sum(-1) + 0.5 * quad + 0.5 * (y * y).sum(-1), r)
+
+
+entry(Entry("sparsemax_loss", _cls_samples, _sparsemax_loss_ref, kinks=True))
+
+
+# --------------------------------------------------------------------------- distributions
+def _dist_samples(rng: np.random.Generator) -> list[Sample]:
+    p = rng.dirichlet(np.ones(4), size=5)
+    q = rng.dirichlet(np.ones(4), size=5)
+    p0 = p.copy()
+    p0[0] = [0.5, 0.5, 0.0, 0.0]  # 0 log 0 = 0
+    return [Sample(p, q, {}, "probs"), Sample(p0, q, {}, "zeros")]
+
+
+def _kl_ref(t, q, r, log_input=False):  # type: ignore[no-untyped-def]
+    logq = q if log_input else torch.log(q)
+    if r == "none":
+        return F.kl_div(logq, t, reduction="none").sum(-1)
+    return F.kl_div(logq, t, reduction="batchmean" if r == "mean" else "sum")
+
+
+entry(
+    Entry(
+        "kl_divergence",
+        lambda rng: (
+            _dist_samples(rng)
+            + [
+                Sample(s.y_true, np.log(s.y_pred), {"log_input": True}, s.tag + "-log")
+                for s in _dist_samples(rng)
+            ]
+        ),
+        _kl_ref,
+    )
+)
+
+
+def _js_ref(t, q, r):  # type: ignore[no-untyped-def]
+    m = 0.5 * (t + q)
+
+    def kl(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return torch.where(a > 0, a * (torch.log(a) - torch.log(b)), 0 * a).sum(-1)
+
+    return reduce_ref(0.5 * kl(t, m) + 0.5 * kl(q, m), r)
+
+
+def _js_scipy(t: Array, q: Array) -> float:
+    from scipy.spatial.distance import jensenshannon
+
+    return float(np.mean(jensenshannon(t, q, axis=-1) ** 2))
+
+
+entry(Entry("js_divergence", _dist_samples, _js_ref, sklearn=_js_scipy))
+
+
+def _distill_samples(rng: np.random.Generator) -> list[Sample]:
+    t, s = rng.normal(scale=2.0, size=(5, 4)), rng.normal(scale=2.0, size=(5, 4))
+    return [Sample(t, s, {}, "T2"), Sample(t, s, {"temperature": 0.5}, "T0.5")]
+
+
+def _distill_ref(t, s, r, temperature=2.0):  # type: ignore[no-untyped-def]
+    tt = temperature
+    lq, lp = torch.log_softmax(s / tt, -1), torch.log_softmax(t / tt, -1)
+    if r == "none":
+        return tt**2 * F.kl_div(lq, lp, reduction="none", log_target=True).sum(-1)
+    red = "batchmean" if r == "mean" else "sum"
+    return tt**2 * F.kl_div(lq, lp, reduction=red, log_target=True)
+
+
+def _distill_extreme() -> list[Sample]:
+    t = np.array([[1e4, -1e4, 0.0], [0.0, 1e4, -1e4]])
+    s = np.array([[-1e4, 1e4, 0.0], [0.0, 1e4, -1e4]])
+    return [Sample(t, s), Sample(t, s, {"temperature": 10.0})]
+
+
+entry(Entry("distillation", _distill_samples, _distill_ref, extreme=_distill_extreme))
+
+
+def _wgan_samples(rng: np.random.Generator) -> list[Sample]:
+    d = rng.normal(size=8)
+    y = np.array([1, -1, 1, -1, 1, 1, -1, -1])
+    return [Sample(y, d, {}, "pm1"), Sample((y + 1) // 2, d, {}, "01")]
+
+
+entry(Entry("wasserstein", _wgan_samples, lambda t, d, r: reduce_ref(-_pm(t) * d, r)))
+
+
+# ------------------------------------------------------------------------- metric learning
+def _contrastive_samples(rng: np.random.Generator) -> list[Sample]:
+    d = rng.uniform(0.0, 2.5, size=8)
+    y = np.array([1.0, 0, 1, 0, 0, 1, 0, 1])
+    return [Sample(y, d, {}, "default"), Sample(y, d, {"margin": 2.0}, "margin2")]
+
+
+def _contrastive_ref(t, d, r, margin=1.0):  # type: ignore[no-untyped-def]
+    return reduce_ref(t * d**2 + (1 - t) * torch.clamp(margin - d, min=0) ** 2, r)
+
+
+entry(Entry("contrastive", _contrastive_samples, _contrastive_ref))
+
+
+def _triplet_samples(rng: np.random.Generator) -> list[Sample]:
+    a, p, n = (rng.normal(size=(6, 4)) for _ in range(3))
+    return [
+        Sample(None, (a, p, n), {}, "default"),
+        Sample(None, (a, p, n), {"margin": 0.5, "p": 1.0, "swap": True}, "p1-swap"),
+        Sample(None, (a, p, n), {"p": 3.0, "swap": True}, "p3-swap"),
+    ]
+
+
+def _triplet_ref(t, x, r, margin=1.0, p=2.0, swap=False, eps=1e-6):  # type: ignore[no-untyped-def]
+    return F.triplet_margin_loss(*x, margin=margin, p=p, swap=swap, eps=eps, reduction=r)
+
+
+entry(Entry("triplet_margin", _triplet_samples, _triplet_ref, kinks=True))
+
+
+def _cos_emb_samples(rng: np.random.Generator) -> list[Sample]:
+    x1, x2 = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
+    y = np.array([1, -1, 1, -1, -1, 1, -1])
+    return [
+        Sample(y, (x1, x2), {}, "default"),
+        Sample((y + 1) // 2, (x1, x2), {"margin": -0.3}, "01-margin"),
+    ]
+
+
+entry(
+    Entry(
+        "cosine_embedding",
+        _cos_emb_samples,
+        lambda t, x, r, margin=0.0: F.cosine_embedding_loss(
+            x[0], x[1], _pm(t), margin=margin, reduction=r
+        ),
+        kinks=True,
+    )
+)
+
+
+def _cos_sim_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample(rng.normal(size=(5, 3)), rng.normal(size=(5, 3)))]
+
+
+entry(
+    Entry(
+        "cosine_similarity",
+        _cos_sim_samples,
+        lambda t, p, r: reduce_ref(-F.cosine_similarity(p, t, dim=-1), r),
+    )
+)
+
+
+def _ntxent_samples(rng: np.random.Generator) -> list[Sample]:
+    z1, z2 = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    return [
+        Sample(None, (z1, z2), {}, "default"),
+        Sample(None, (z1, z2), {"temperature": 0.1}, "tau0.1"),
+    ]
+
+
+def _ntxent_ref(t, z, r, temperature=0.5):  # type: ignore[no-untyped-def]
+    """SimCLR's NT-Xent: cross-entropy over cosine similarities with the diagonal masked."""
+    n = z[0].shape[0]
+    zz = F.normalize(torch.cat(z), dim=1)
+    sim = zz @ zz.T / temperature
+    sim = sim.masked_fill(torch.eye(2 * n, dtype=torch.bool), -math.inf)
+    target = (torch.arange(2 * n) + n) % (2 * n)
+    return F.cross_entropy(sim, target, reduction=r)
+
+
+entry(Entry("ntxent", _ntxent_samples, _ntxent_ref, separable=False))
+
+
+# ---------------------------------------------------------------------------- segmentation
+def _seg_samples(rng: np.random.Generator, **params: Any) -> list[Sample]:
+    t = (rng.uniform(size=(3, 4, 4)) > 0.6).astype(float)
+    t[2] = 0.0  # an empty target
+    p = rng.uniform(0.01, 0.99, size=(3, 4, 4))
+    return [Sample(t, p, dict(params), "masks")]
+
+
+def _dice_ref(t, p, r, smooth=1.0):  # type: ignore[no-untyped-def]
+    dims = tuple(range(1, p.ndim))
+    inter = (t * p).sum(dims)
+    return reduce_ref(1 - (2 * inter + smooth) / (t.sum(dims) + p.sum(dims) + smooth), r)
+
+
+def _tversky_ref(t, p, r, alpha=0.5, beta=0.5, smooth=1.0):  # type: ignore[no-untyped-def]
+    dims = tuple(range(1, p.ndim))
+    tp, fp, fn = (t * p).sum(dims), ((1 - t) * p).sum(dims), (t * (1 - p)).sum(dims)
+    return reduce_ref(1 - (tp + smooth) / (tp + alpha * fp + beta * fn + smooth), r)
+
+
+entry(
+    Entry(
+        "dice",
+        lambda rng: _seg_samples(rng) + _seg_samples(rng, smooth=0.0),
+        _dice_ref,
+    )
+)
+entry(
+    Entry(
+        "tversky",
+        lambda rng: _seg_samples(rng) + _seg_samples(rng, alpha=0.3, beta=0.7, smooth=0.5),
+        _tversky_ref,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- regularizers
+def _reg_params(rng: np.random.Generator, **params: Any) -> list[Sample]:
+    ws = [rng.normal(size=(3, 4)), rng.normal(size=5), rng.normal(size=(2, 2, 2))]
+    return [Sample(None, ws, dict(params), "params")]
+
+
+def _penalty_ref(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    def ref(t, ws, r, **kw):  # type: ignore[no-untyped-def]
+        return reduce_ref(torch.stack([fn(w, **kw) for w in ws]), r)
+
+    return ref
+
+
+entry(
+    Entry(
+        "l1_penalty",
+        lambda rng: _reg_params(rng) + _reg_params(rng, alpha=0.3),
+        _penalty_ref(lambda w, alpha=0.01: alpha * w.abs().sum()),
+        separable=False,
+        kinks=True,
+    )
+)
+entry(
+    Entry(
+        "l2_penalty",
+        lambda rng: _reg_params(rng) + _reg_params(rng, alpha=0.3),
+        _penalty_ref(lambda w, alpha=0.01: 0.5 * alpha * (w**2).sum()),
+        separable=False,
+    )
+)
+entry(
+    Entry(
+        "elastic_net",
+        lambda rng: _reg_params(rng) + _reg_params(rng, alpha=0.3, l1_ratio=0.2),
+        _penalty_ref(
+            lambda w, alpha=0.01, l1_ratio=0.5: (
+                alpha * (l1_ratio * w.abs().sum() + 0.5 * (1 - l1_ratio) * (w**2).sum())
+            )
+        ),
+        separable=False,
+        kinks=True,
+    )
+)

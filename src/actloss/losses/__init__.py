@@ -20,6 +20,7 @@ from .classification import (
     squared_hinge,
     zero_one,
 )
+from .distribution import distillation, js_divergence, kl_divergence, wasserstein
 from .margin import (
     hinge_embedding,
     margin_ranking,
@@ -29,6 +30,7 @@ from .margin import (
     soft_margin,
 )
 from .margin_softmax import arcface, cosface, large_margin_softmax
+from .metric import contrastive, cosine_embedding, cosine_similarity, ntxent, triplet_margin
 from .regression import (
     gaussian_nll,
     huber,
@@ -43,21 +45,35 @@ from .regression import (
     quantile,
     smooth_l1,
 )
+from .regularizers import elastic_net, l1_penalty, l2_penalty
+from .robust import generalized_cross_entropy, poly1_cross_entropy, sparsemax_loss
+from .segmentation import dice, tversky
 
 __all__ = [
     "arcface",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "categorical_cross_entropy",
+    "contrastive",
     "cosface",
+    "cosine_embedding",
+    "cosine_similarity",
     "cross_entropy",
+    "dice",
+    "distillation",
+    "elastic_net",
     "focal",
     "gaussian_nll",
+    "generalized_cross_entropy",
     "hinge",
     "hinge_embedding",
     "huber",
+    "js_divergence",
+    "kl_divergence",
     "l1",
+    "l1_penalty",
     "l2",
+    "l2_penalty",
     "large_margin_softmax",
     "log_cosh",
     "mae",
@@ -69,12 +85,18 @@ __all__ = [
     "multilabel_margin",
     "multilabel_soft_margin",
     "nll",
+    "ntxent",
     "perceptron",
     "poisson_nll",
+    "poly1_cross_entropy",
     "quantile",
     "smooth_l1",
     "soft_margin",
     "softmax_focal",
+    "sparsemax_loss",
     "squared_hinge",
+    "triplet_margin",
+    "tversky",
+    "wasserstein",
     "zero_one",
 ]

@@ -90,7 +90,7 @@ def _soft_coefficients(xp: Any, t: Any, z: Any, weight: Any, eps: float) -> Any:
 
 def _xlogy(xp: Any, a: Any, logp: Any) -> Any:
     """a * logp with 0 where a == 0 (0 log 0 = 0)."""
-    return xp.where(a == 0, xp.zeros_like(logp), a * logp)
+    return a * xp.where(a == 0, xp.zeros_like(logp), logp)  # never 0 * -inf
 
 
 # ------------------------------------------------------------------------ cross_entropy
