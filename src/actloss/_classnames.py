@@ -1,0 +1,63 @@
+"""Class names for the framework adapters, derived from catalog names.
+
+``relu -> ReLU``, ``leaky_relu -> LeakyReLU``, ``focal -> FocalLoss``: each
+``_``-separated word is capitalized, except the words in ``WORDS`` (PyTorch's
+spelling of acronyms) and the whole names in ``NAMES`` (where PyTorch's class
+name is not the capitalized words, e.g. ``hard_swish -> Hardswish``). Loss
+classes end in ``Loss``. Both adapters (PyTorch and Keras) use these names.
+"""
+
+from __future__ import annotations
+
+from ._function import Function
+
+# One word of a catalog name -> its spelling in a class name (PyTorch's style).
+WORDS = {
+    "relu": "ReLU",
+    "relu6": "ReLU6",
+    "prelu": "PReLU",
+    "rrelu": "RReLU",
+    "elu": "ELU",
+    "selu": "SELU",
+    "celu": "CELU",
+    "gelu": "GELU",
+    "silu": "SiLU",
+    "glu": "GLU",
+    "swiglu": "SwiGLU",
+    "geglu": "GEGLU",
+    "reglu": "ReGLU",
+    "nll": "NLL",
+    "mse": "MSE",
+    "mae": "MAE",
+    "msle": "MSLE",
+    "mape": "MAPE",
+    "kl": "KL",
+    "js": "JS",
+    "l1": "L1",
+    "l2": "L2",
+    "ntxent": "NTXent",
+    "cosface": "CosFace",
+    "arcface": "ArcFace",
+    "multilabel": "MultiLabel",
+    "multiclass": "MultiClass",
+}
+
+# Whole catalog names whose class name is not the capitalized words (PyTorch's names).
+NAMES = {
+    "hard_swish": "Hardswish",
+    "hard_sigmoid": "Hardsigmoid",
+    "hard_tanh": "Hardtanh",
+    "log_sigmoid": "LogSigmoid",
+    "binary_cross_entropy": "BCELoss",
+    "binary_cross_entropy_with_logits": "BCEWithLogitsLoss",
+    "kl_divergence": "KLDivLoss",
+}
+
+
+def class_name(fn: Function) -> str:
+    """The adapter class name of a catalog entry."""
+    name = fn.info.name
+    if name in NAMES:
+        return NAMES[name]
+    words = "".join(WORDS.get(w, w[:1].upper() + w[1:]) for w in name.split("_"))
+    return words + "Loss" if fn.info.kind == "loss" else words

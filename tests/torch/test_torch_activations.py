@@ -1,0 +1,340 @@
+"""actloss.torch activations: one generated module per catalog entry, checked over the catalog.
+
+Every check is parametrized over ``al.catalog(kind="activation")``. Values and
+gradients are compared with the independent reference table of the activation
+harness (a PyTorch built-in or a plain torch formula, differentiated by torch
+autograd); ``gradcheck``/``gradgradcheck`` check the analytic backward (and double
+backward) against finite differences in float64.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+import torch
+from activations.references import REFERENCES
+from torch.autograd import gradcheck, gradgradcheck
+
+import actloss as al
+import actloss.torch as alt
+from actloss._classnames import class_name
+
+ACTIVATIONS = al.catalog(kind="activation")
+IDS = [f.name for f in ACTIVATIONS]
+DTYPES = [torch.float16, torch.bfloat16, torch.float32]
+# |ours(dtype) - ours(float64)| <= TOL * (1 + |value|): the rounding of the input and output
+TOL = {torch.float16: 4e-3, torch.bfloat16: 3e-2, torch.float32: 2e-6}
+
+
+def shape_for(fn: al.Function) -> tuple[int, ...]:
+    """(batch, channels, features): the channel axis 1 for PReLU, an even last axis for GLUs."""
+    return (3, 4, 6)
+
+
+def sample_x(fn: al.Function, params: dict[str, Any], seed: int = 0) -> torch.Tensor:
+    """Random float64 input at least 0.05 away from every declared kink of ``fn``."""
+    g = torch.Generator().manual_seed(seed)
+    x = 2.0 * torch.randn(shape_for(fn), generator=g, dtype=torch.float64)
+    merged = {**fn.info.defaults, **params}
+    for kink in fn.info.kinks:
+        k = kink.at(merged)
+        x = torch.where((x - k).abs() < 0.05, x + 0.1, x)
+    return x
+
+
+def learnable_tensors(fn: al.Function, seed: int = 1) -> dict[str, torch.Tensor]:
+    """Each learnable parameter as a float64 tensor that requires grad (per channel for arrays)."""
+    g = torch.Generator().manual_seed(seed)
+    out = {}
+    for p in fn.info.params:
+        if p.learnable:
+            shape = (shape_for(fn)[1],) if p.kind == "array" else ()
+            value = 0.5 + torch.rand(shape, generator=g, dtype=torch.float64)
+            out[p.name] = value.requires_grad_()
+    return out
+
+
+def tolerance(fn: al.Function, check: str, rtol: float, atol: float) -> dict[str, float]:
+    """The reference table's declared override for ``check`` (with its reason), if any."""
+    tol = REFERENCES[fn.name].tol.get(check)
+    return {"rtol": rtol, "atol": atol} if tol is None else {"rtol": tol.rtol, "atol": tol.atol}
+
+
+def test_every_entry_has_a_module_class() -> None:
+    names = {class_name(fn) for fn in ACTIVATIONS}
+    assert len(names) == len(ACTIVATIONS)  # no two entries share a class name
+    for fn in ACTIVATIONS:
+        cls = getattr(alt, class_name(fn))
+        assert cls.function is fn
+        assert isinstance(alt.module(fn.name), cls)
+
+
+def test_pytorch_style_names_and_signatures() -> None:
+    assert alt.ReLU().function is al.get("relu")
+    assert alt.LeakyReLU(0.2).negative_slope == 0.2
+    prelu = alt.PReLU(num_parameters=5, init=0.1)
+    assert prelu.weight.shape == (5,)
+    assert torch.all(prelu.weight == 0.1)
+    gelu = alt.GELU(approximate="tanh")
+    assert gelu.approximate == "tanh"
+    assert alt.Softmax(dim=1).dim == 1
+    swish = alt.Swish(beta=1.5, learnable=True)
+    assert isinstance(swish.beta, torch.nn.Parameter)
+    assert swish.beta.item() == 1.5
+    fixed = alt.Swish(beta=1.5, learnable=False)
+    assert list(fixed.parameters()) == [] and fixed.beta == 1.5
+    assert alt.module("gelu_tanh").approximate == "tanh"  # an alias's preset
+    assert alt.module("softmax", axis=0).dim == 0  # the catalog's name for dim
+    for cls in (alt.Hardswish, alt.Hardsigmoid, alt.Hardtanh, alt.SiLU, alt.SELU, alt.ReLU6):
+        assert cls.__name__ in dir(torch.nn)  # the same class names as torch.nn
+
+
+def test_bad_construction_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="'a' must be a finite number > 0"):
+        alt.Snake(a=-1.0)
+    with pytest.raises(ValueError, match="approximate"):
+        alt.GELU(approximate="fast")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bta'"):
+        alt.Swish(bta=2.0)
+    with pytest.raises(TypeError, match=r"x must be a torch\.Tensor"):
+        alt.ReLU()([1.0, 2.0])
+    with pytest.raises(ValueError, match="num_parameters"):
+        alt.PReLU(num_parameters=0)
+
+
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
+def test_value_and_gradient_match_the_reference(fn: al.Function) -> None:
+    """Every sample parameter set: module(x) and x.grad against the reference's autograd."""
+    ref = REFERENCES[fn.name]
+    for params in ref.params:
+        x = sample_x(fn, params).requires_grad_()
+        module = alt.module(fn.name, **params).double().eval()
+        y = module(x)
+        full = {**fn.info.defaults, **params}
+        axis = full.pop("axis", None)
+        for name in list(full):
+            if isinstance(module, alt.ActivationModule) and name in module._learned:
+                full[name] = getattr(module, name).detach().to(torch.float64)
+        xr = x.detach().clone().requires_grad_()
+        yr = ref.fn(xr, axis, **full) if axis is not None else ref.fn(xr, **full)
+        torch.testing.assert_close(y, yr, **tolerance(fn, "value", 1e-12, 1e-12))
+        ct = torch.randn(y.shape, generator=torch.Generator().manual_seed(3), dtype=y.dtype)
+        (y * ct).sum().backward()
+        (yr * ct).sum().backward()
+        torch.testing.assert_close(x.grad, xr.grad, **tolerance(fn, "grad", 1e-10, 1e-12))
+
+
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
+def test_backward_is_the_catalog_derivative(fn: al.Function) -> None:
+    """The adapter adds no math: x.grad is exactly the core's vjp (grad for elementwise)."""
+    x = sample_x(fn, {}).requires_grad_()
+    y = alt.functional.__getattr__(fn.name)(x)
+    ct = torch.randn(y.shape, dtype=torch.float64)
+    y.backward(ct)
+    assert torch.equal(x.grad, fn.vjp(x.detach(), ct))
+    if fn.info.elementwise:
+        x.grad = None
+        alt.functional.__getattr__(fn.name)(x).sum().backward()
+        assert torch.equal(x.grad, fn.grad(x.detach()))
+
+
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
+def test_gradcheck(fn: al.Function) -> None:
+    """Finite differences in float64, with learnable parameters as tensors that need grad."""
+    x = sample_x(fn, {})[:2, :, :4].clone().requires_grad_()
+    tensors = learnable_tensors(fn)
+    if fn.name == "prelu":  # per-channel weight along axis 1 of x
+        tensors["weight"] = tensors["weight"][: x.shape[1]].detach().requires_grad_()
+    names = list(tensors)
+    f = alt.functional.__getattr__(fn.name)
+    assert gradcheck(lambda x, *t: f(x, **dict(zip(names, t, strict=True))), (x, *tensors.values()))
+
+
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
+def test_gradgradcheck(fn: al.Function) -> None:
+    """Double backward: analytic f'' for elementwise entries with fixed parameters; autograd
+    through the catalog's first-derivative kernels for learnable parameters and vector entries."""
+    x = sample_x(fn, {})[:2, :2, :4].clone().requires_grad_()
+    f = alt.functional.__getattr__(fn.name)
+    assert gradgradcheck(f, (x,))
+    tensors = learnable_tensors(fn)
+    if tensors:
+        if fn.name == "prelu":
+            tensors["weight"] = tensors["weight"][:2].detach().requires_grad_()
+        names = list(tensors)
+        assert gradgradcheck(
+            lambda x, *t: f(x, **dict(zip(names, t, strict=True))), (x, *tensors.values())
+        )
+
+
+@pytest.mark.parametrize("fn", [f for f in ACTIVATIONS if f.info.elementwise], ids=lambda f: f.name)
+def test_double_backward_uses_grad2(fn: al.Function) -> None:
+    """d/dx of x.grad (create_graph=True) is exactly the catalog's second derivative."""
+    x = sample_x(fn, {}).requires_grad_()
+    (g,) = torch.autograd.grad(alt.functional.__getattr__(fn.name)(x).sum(), x, create_graph=True)
+    (g2,) = torch.autograd.grad(g.sum(), x)
+    assert torch.equal(g2, fn.grad2(x.detach()))
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
+def test_dtypes(fn: al.Function, dtype: torch.dtype) -> None:
+    """float16/bfloat16/float32: dtype kept, values and gradients close to float64."""
+    x64 = sample_x(fn, {}).clamp(-6.0, 6.0)
+    x = x64.to(dtype).requires_grad_()
+    module = alt.module(fn.name).to(dtype).eval()
+    y = module(x)
+    y.sum().backward()
+    assert y.dtype == dtype and x.grad is not None and x.grad.dtype == dtype
+    xr = x.detach().to(torch.float64).requires_grad_()
+    yr = alt.module(fn.name).double().eval()(xr)
+    yr.sum().backward()
+    tol = TOL[dtype]
+    assert torch.all((y.double() - yr).abs() <= tol * (1 + yr.abs())), fn.name
+    assert torch.all((x.grad.double() - xr.grad).abs() <= 2 * tol * (1 + xr.grad.abs())), fn.name
+    for name, param in module.named_parameters():
+        assert param.grad is not None and param.grad.dtype == dtype, name
+        assert torch.isfinite(param.grad).all(), name
+
+
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
+def test_saves_only_the_input(fn: al.Function) -> None:
+    """Memory: the graph keeps the input x (and the learnable parameters), nothing else."""
+    module = alt.module(fn.name).double().eval()
+    x = sample_x(fn, {}).requires_grad_()
+    saved: list[torch.Tensor] = []
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        saved.append(t)
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        module(x).sum().backward()
+    params = list(module.parameters())
+    assert len(saved) == 1 + len(params)
+    assert saved[0] is x or saved[0].data_ptr() == x.data_ptr()
+    for t, p in zip(saved[1:], params, strict=True):
+        assert t.data_ptr() == p.data_ptr()
+
+
+def test_nan_propagates_and_limits_hold() -> None:
+    x = torch.tensor([math.nan, -math.inf, math.inf, 0.5], dtype=torch.float64, requires_grad=True)
+    y = alt.GELU()(x)
+    y.sum().backward()
+    assert math.isnan(y[0]) and y[1] == 0.0 and y[2] == math.inf
+    assert math.isnan(x.grad[0]) and x.grad[1] == 0.0 and x.grad[2] == 1.0
+
+
+def test_learnable_parameter_gradients_match_the_reference() -> None:
+    """PReLU per channel, Swish beta, Snake a, Affine slope/intercept vs reference autograd."""
+    torch.manual_seed(0)
+    x = torch.randn(5, 3, 4, dtype=torch.float64)
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("prelu", {"num_parameters": 3, "init": 0.2}),
+        ("swish", {"beta": 1.3}),
+        ("snake", {"a": 0.7}),
+        ("affine", {"slope": -0.5, "intercept": 0.25}),
+    ]
+    ct = torch.randn(x.shape, dtype=torch.float64)
+    for name, kwargs in cases:
+        module = alt.module(name, **kwargs).double()
+        (module(x) * ct).sum().backward()
+        params = {n: p.detach().clone().requires_grad_() for n, p in module.named_parameters()}
+        ref = REFERENCES[name].fn
+        (ref(x, **params) * ct).sum().backward()
+        for n, p in module.named_parameters():
+            torch.testing.assert_close(p.grad, params[n].grad, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["swish", "prelu", "snake", "affine"])
+def test_a_tiny_model_with_learnable_activation_trains(name: str) -> None:
+    """Fit y = |x| with Linear -> activation -> Linear; the loss drops and the parameter moves."""
+    torch.manual_seed(0)
+    act = alt.module(name)
+    model = torch.nn.Sequential(torch.nn.Linear(1, 8), act, torch.nn.Linear(8, 1))
+    x = torch.linspace(-2, 2, 64).unsqueeze(1)
+    y = x.abs()
+    before = {n: p.detach().clone() for n, p in act.named_parameters()}
+    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    losses = []
+    for _ in range(60):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(float(loss))
+    assert losses[-1] < 0.5 * losses[0]
+    for n, p in act.named_parameters():
+        assert not torch.equal(p.detach(), before[n]), f"{name}.{n} did not move"
+    assert act.no_weight_decay() == {
+        p.name for p in act.function.info.params if p.learnable and p.no_weight_decay
+    }
+
+
+def test_rrelu_is_random_in_training_and_fixed_in_eval() -> None:
+    torch.manual_seed(0)
+    m = alt.RReLU(lower=0.1, upper=0.3)
+    x = torch.full((1000,), -1.0, dtype=torch.float64, requires_grad=True)
+    y = m(x)
+    slopes = -y.detach()
+    assert 0.1 <= float(slopes.min()) and float(slopes.max()) <= 0.3
+    assert float(slopes.std()) > 0.03  # uniform on [0.1, 0.3]: std 0.058
+    y.sum().backward()
+    assert torch.equal(x.grad, slopes)
+    m.eval()
+    assert torch.allclose(m(x.detach()), torch.full_like(x, -0.2))
+
+
+# Two warnings raised by torch's own compiler internals (not by actloss) when a graph breaks
+# (torch 2.13): dynamo reads .grad of a non-leaf example tensor, and calls
+# torch.jit.script_method, which warns that it is deprecated.
+@pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor that is not a leaf")
+@pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated")
+def test_torch_compile() -> None:
+    """torch.compile (inductor) of a model with Swish, GELU and Sigmoid matches eager, values
+    and gradients; each actloss module is one graph break (torch.compiler.disable), the
+    Linear layers around it are compiled."""
+    from torch._dynamo.utils import counters
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(4, 8),
+        alt.Swish(),
+        torch.nn.Linear(8, 8),
+        alt.GELU(),
+        torch.nn.Linear(8, 1),
+        alt.Sigmoid(),
+    )
+    x = torch.randn(16, 4)
+    eager = model(x)
+    eager.sum().backward()
+    grads = [p.grad.clone() for p in model.parameters()]
+    model.zero_grad()
+    torch._dynamo.reset()
+    counters.clear()
+    compiled = torch.compile(model)
+    out = compiled(x)
+    out.sum().backward()
+    torch.testing.assert_close(out, eager)
+    for p, g in zip(model.parameters(), grads, strict=True):
+        torch.testing.assert_close(p.grad, g)
+    reasons = list(counters["graph_break"])
+    assert reasons and all("apply_activation" in r for r in reasons), reasons
+    assert counters["frames"]["ok"] >= 1  # the frames around them (the Linear layers) compiled
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
+def test_cuda(fn: al.Function) -> None:
+    x = sample_x(fn, {}).cuda().requires_grad_()
+    module = alt.module(fn.name).double().eval().cuda()
+    y = module(x)
+    y.sum().backward()
+    assert y.device.type == "cuda" and x.grad is not None and x.grad.device.type == "cuda"
+    xc = x.detach().cpu().requires_grad_()
+    yc = alt.module(fn.name).double().eval()(xc)
+    yc.sum().backward()
+    torch.testing.assert_close(y.cpu(), yc, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(x.grad.cpu(), xc.grad, rtol=1e-10, atol=1e-12)
