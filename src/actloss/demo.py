@@ -18,7 +18,7 @@ def _flag(value: bool | None) -> str:
 
 
 def catalog_table() -> str:
-    rows = [("name", "range", "monotonic", "odd", "smooth", "params")]
+    rows: list[tuple[str, ...]] = [("name", "range", "monotonic", "odd", "smooth", "params")]
     for fn in catalog(kind="activation"):
         info = fn.info
         params = ", ".join(f"{p.name}={p.default!r}" for p in info.params if p.name != "axis")
