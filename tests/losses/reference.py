@@ -41,6 +41,7 @@ class Entry:
     grad: bool = True
     kinks: bool = False  # finite differences only away from kinks (samples avoid them)
     rtol32: float = 2e-6
+    grad_rtol: float = 1e-10  # looser only for numerically differentiated (user) losses
 
 
 def reduce_ref(loss: torch.Tensor, reduction: str) -> torch.Tensor:
@@ -1023,5 +1024,45 @@ entry(
         ),
         separable=False,
         kinks=True,
+    )
+)
+
+
+# ------------------------------------------------------------ user-registered (custom) losses
+# Registered here from their value functions alone; the harness then verifies them like the
+# built-ins (gradient by autograd for the first, by central differences for the second).
+import actloss as al  # noqa: E402
+
+
+def _exp_gap(xp: Any, y_true: Any, y_pred: Any) -> Any:
+    return (xp.exp(y_true - y_pred) - 1.0) ** 2
+
+
+def _row_logcosh(xp: Any, y_true: Any, y_pred: Any) -> Any:
+    d = y_pred - y_true
+    return xp.sum(xp.log(xp.cosh(d)), axis=-1)
+
+
+for _name, _fn, _grad in (
+    ("user_exp_gap", _exp_gap, "auto"),
+    ("user_row_logcosh", _row_logcosh, "numerical"),
+):
+    if _name not in al._catalog._ENTRIES:
+        al.losses.register_loss(_name, _fn, gradient=_grad, formula=_name)
+
+
+def _small_reg(rng: np.random.Generator) -> list[Sample]:
+    t = rng.normal(scale=0.5, size=(5, 3))
+    return [Sample(t, t + rng.normal(scale=0.5, size=(5, 3)), {}, "2d")]
+
+
+entry(Entry("user_exp_gap", _small_reg, lambda t, p, r: reduce_ref((torch.exp(t - p) - 1) ** 2, r)))
+entry(
+    Entry(
+        "user_row_logcosh",
+        _small_reg,
+        lambda t, p, r: reduce_ref(torch.log(torch.cosh(p - t)).sum(-1), r),
+        grad_rtol=1e-8,
+        rtol32=2e-6,
     )
 )

@@ -37,8 +37,7 @@ def test_every_loss_has_a_reference() -> None:
     assert not missing, f"losses without a reference entry: {missing}"
     assert len(NAMES) >= 49
     for name in TABLE:
-        if not name.startswith("user:"):
-            assert al.get(name).info.kind == "loss"
+        assert al.get(name).info.kind == "loss", name
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -82,7 +81,7 @@ def test_grad_matches_autograd(name: str, i: int, reduction: str) -> None:
     f = al.get(name)
     g = f.grad(s.y_true, s.y_pred, reduction=reduction, **s.params)
     _, ref = torch_ref(name, s, reduction, grad=True)
-    assert_close(g, ref, rtol=1e-10, what=f"{name} grad {reduction}")
+    assert_close(g, ref, rtol=TABLE[name].grad_rtol, what=f"{name} grad {reduction}")
     v2, g2 = f.value_and_grad(s.y_true, s.y_pred, reduction=reduction, **s.params)
     assert_close(v2, to_np(f(s.y_true, s.y_pred, reduction=reduction, **s.params)), 1e-14)
     assert_close(g2, leaves(to_np(g)), 1e-14)

@@ -20,6 +20,8 @@ from .classification import (
     squared_hinge,
     zero_one,
 )
+from .combined import CombinedLoss, Term, combine, serial, term, weight_at
+from .custom import register_loss
 from .distribution import distillation, js_divergence, kl_divergence, wasserstein
 from .margin import (
     hinge_embedding,
@@ -50,10 +52,13 @@ from .robust import generalized_cross_entropy, poly1_cross_entropy, sparsemax_lo
 from .segmentation import dice, tversky
 
 __all__ = [
+    "CombinedLoss",
+    "Term",
     "arcface",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "categorical_cross_entropy",
+    "combine",
     "contrastive",
     "cosface",
     "cosine_embedding",
@@ -90,13 +95,27 @@ __all__ = [
     "poisson_nll",
     "poly1_cross_entropy",
     "quantile",
+    "register_loss",
+    "serial",
     "smooth_l1",
     "soft_margin",
     "softmax_focal",
     "sparsemax_loss",
     "squared_hinge",
+    "term",
     "triplet_margin",
     "tversky",
     "wasserstein",
+    "weight_at",
     "zero_one",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``al.losses.<name>`` also finds losses registered later (``register_loss``)."""
+    from .._catalog import _ENTRIES
+
+    fn = _ENTRIES.get(name)
+    if fn is not None and fn.info.kind == "loss":
+        return fn
+    raise AttributeError(f"module 'actloss.losses' has no attribute {name!r}")
