@@ -90,9 +90,9 @@ def test_same_config_and_seed_give_the_same_numbers(tmp_path: Path) -> None:
 def test_divergence_is_recorded_with_its_epoch(tmp_path: Path) -> None:
     # identity network on regression targets with SGD at lr=10: the iterates blow up;
     # tanh hidden units with a sigmoid output keep every quantity finite.
+    pairs = ((("mse", ()), ("sigmoid", ())), (("mse", ()), ("identity", ())))
     cfg = tiny(datasets=("regression_outliers",), optimizer="sgd", lrs=(10.0,), epochs=6,
-               hidden=(("identity", ()), ("tanh", ())), pairs=((("mse", ()), ("sigmoid", ())),
-                                                               (("mse", ()), ("identity", ()))))  # fmt: skip
+               hidden=(("identity", ()), ("tanh", ())), pairs=pairs)  # fmt: skip
     runs = expand(cfg)
     result = train_batch(runs)
     diverged = {r.run_id: int(e) for r, e in zip(runs, result.diverged_epoch, strict=True)}
@@ -129,7 +129,7 @@ def test_export_and_dataframe(tmp_path: Path) -> None:
     pd = pytest.importorskip("pandas")
     df = store.dataframe("curves")
     assert isinstance(df, pd.DataFrame) and len(df) == 6 * 2
-    with pytest.raises(ValueError, match="csv or .parquet"):
+    with pytest.raises(ValueError, match=r"\.csv or \.parquet"):
         store.export(tmp_path / "runs.txt")
     summary = json.loads((tmp_path / "actloss-compare.json").read_text())
     assert summary["metric"] == "accuracy" and len(summary["rows"]) == 3
