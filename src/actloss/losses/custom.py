@@ -58,8 +58,9 @@ def autodiff_grad(value: ValueFn, y_true: Any, y_pred: Any) -> np.ndarray:
     xp = array_api_compat.array_namespace(torch.empty(0))
     t = None if y_true is None else torch.from_numpy(_to_float64_numpy(y_true))
     p = torch.from_numpy(_to_float64_numpy(y_pred)).requires_grad_(True)
-    out = value(xp, t, p)
-    (g,) = torch.autograd.grad(out.sum(), p, allow_unused=True)
+    with torch.enable_grad():  # also when called under no_grad (e.g. an adapter's forward)
+        out = value(xp, t, p)
+        (g,) = torch.autograd.grad(out.sum(), p, allow_unused=True)
     return np.zeros(p.shape) if g is None else g.numpy()
 
 
