@@ -4,7 +4,7 @@
 ``_``-separated word is capitalized, except the words in ``WORDS`` (PyTorch's
 spelling of acronyms) and the whole names in ``NAMES`` (where PyTorch's class
 name is not the capitalized words, e.g. ``hard_swish -> Hardswish``). Loss
-classes end in ``Loss``. Both adapters (PyTorch and Keras) use these names.
+classes end in ``Loss`` (regularizers do not: ``L2Penalty``). Both adapters (PyTorch and Keras) use these names.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ NAMES = {
     "hard_swish": "Hardswish",
     "hard_sigmoid": "Hardsigmoid",
     "hard_tanh": "Hardtanh",
-    "log_sigmoid": "LogSigmoid",
     "binary_cross_entropy": "BCELoss",
     "binary_cross_entropy_with_logits": "BCEWithLogitsLoss",
     "kl_divergence": "KLDivLoss",
@@ -60,4 +59,5 @@ def class_name(fn: Function) -> str:
     if name in NAMES:
         return NAMES[name]
     words = "".join(WORDS.get(w, w[:1].upper() + w[1:]) for w in name.split("_"))
-    return words + "Loss" if fn.info.kind == "loss" else words
+    loss = fn.info.kind == "loss" and fn.info.family != "regularizer"
+    return words + "Loss" if loss else words
