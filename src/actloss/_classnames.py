@@ -4,7 +4,8 @@
 ``_``-separated word is capitalized, except the words in ``WORDS`` (PyTorch's
 spelling of acronyms) and the whole names in ``NAMES`` (where PyTorch's class
 name is not the capitalized words, e.g. ``hard_swish -> Hardswish``). Loss
-classes end in ``Loss`` (regularizers do not: ``L2Penalty``). Both adapters (PyTorch and Keras) use these names.
+classes end in ``Loss`` (regularizers do not: ``L2Penalty``). Both adapters
+(PyTorch and Keras) use these names.
 """
 
 from __future__ import annotations
