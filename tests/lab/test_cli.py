@@ -1,0 +1,80 @@
+"""``actloss compare`` and ``actloss tune`` end to end on tiny settings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("typer")
+from typer.testing import CliRunner  # noqa: E402
+
+from actloss.cli import app  # noqa: E402
+
+TINY = ["--epochs", "2", "--seeds", "2", "--widths", "8"]
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    res = CliRunner().invoke(app, list(args))
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_compare_table_plot_store_and_resume(tmp_path: Path) -> None:
+    code, out, err = invoke("compare", *TINY, "--out", str(tmp_path))
+    assert code == 0, err
+    assert "binary_cross_entropy + sigmoid" in out and "hinge + tanh" in out
+    assert "Paired t-tests" in out and "Holm" in out and "6 trained now" in out
+    assert (tmp_path / "actloss-compare.png").stat().st_size > 1000
+    code, out, _ = invoke("compare", *TINY, "--out", str(tmp_path), "--jsonl", "--no-plot")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[0] == {"event": "start", "runs": 6, "already_done": 6}
+    assert lines[-1]["event"] == "summary" and lines[-1]["trained"] == 0
+    assert {r["label"] for r in lines[-1]["rows"]} == {
+        "binary_cross_entropy + sigmoid", "hinge + tanh", "mse + sigmoid"}  # fmt: skip
+
+
+def test_compare_options_and_export(tmp_path: Path) -> None:
+    code, out, err = invoke(
+        "compare", *TINY, "--out", str(tmp_path), "--hidden", "relu",
+        "--hidden", "elu(alpha=0.5)", "--pair", "cross_entropy:identity", "--dataset", "wine",
+        "--export", str(tmp_path / "runs.csv"), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out == ""
+    assert len((tmp_path / "runs.csv").read_text().splitlines()) == 1 + 4
+
+
+def test_compare_errors_are_one_line(tmp_path: Path) -> None:
+    code, out, err = invoke("compare", "--hidden", "rleu", "--out", str(tmp_path))
+    assert code == 2 and "relu" in err and len(err.strip().splitlines()) == 1
+    code, _, err = invoke("compare", "--pair", "hinge", "--out", str(tmp_path))
+    assert code == 2 and "LOSS:OUTPUT" in err
+
+
+def test_tune_stores_trials_in_the_results_file(tmp_path: Path) -> None:
+    pytest.importorskip("optuna")
+    code, out, err = invoke(
+        "tune", "--trials", "3", "--sampler", "random", "--epochs", "2", "--seeds", "2",
+        "--hidden", "relu", "--hidden", "tanh", "--out", str(tmp_path), "--jsonl",
+    )  # fmt: skip
+    assert code == 0, err
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["complete"] + summary["pruned"] == 3
+    assert summary["best_params"]["hidden"] in ("relu", "tanh")
+    con = sqlite3.connect(tmp_path / "actloss-results.sqlite")
+    n_trials = con.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+    tagged = con.execute("SELECT COUNT(*) FROM runs WHERE tag LIKE 'tune:actloss:%'").fetchone()
+    con.close()
+    assert n_trials == 3 and tagged[0] == 2 * summary["complete"]
+
+
+def test_tune_grid_sampler(tmp_path: Path) -> None:
+    pytest.importorskip("optuna")
+    code, out, err = invoke(
+        "tune", "--trials", "2", "--sampler", "grid", "--epochs", "1", "--seeds", "1",
+        "--hidden", "relu", "--pair", "mse:sigmoid", "--lr", "0.001", "--out", str(tmp_path),
+        "--quiet", "--pruner", "none",
+    )  # fmt: skip
+    assert code == 0, err
