@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("typer")
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner
 
-from actloss.cli import app  # noqa: E402
+from actloss.cli import app
 
 TINY = ["--epochs", "2", "--seeds", "2", "--widths", "8"]
 
@@ -47,7 +47,7 @@ def test_compare_options_and_export(tmp_path: Path) -> None:
 
 
 def test_compare_errors_are_one_line(tmp_path: Path) -> None:
-    code, out, err = invoke("compare", "--hidden", "rleu", "--out", str(tmp_path))
+    code, _out, err = invoke("compare", "--hidden", "rleu", "--out", str(tmp_path))
     assert code == 2 and "relu" in err and len(err.strip().splitlines()) == 1
     code, _, err = invoke("compare", "--pair", "hinge", "--out", str(tmp_path))
     assert code == 2 and "LOSS:OUTPUT" in err
@@ -72,7 +72,7 @@ def test_tune_stores_trials_in_the_results_file(tmp_path: Path) -> None:
 
 def test_tune_grid_sampler(tmp_path: Path) -> None:
     pytest.importorskip("optuna")
-    code, out, err = invoke(
+    code, _out, err = invoke(
         "tune", "--trials", "2", "--sampler", "grid", "--epochs", "1", "--seeds", "1",
         "--hidden", "relu", "--pair", "mse:sigmoid", "--lr", "0.001", "--out", str(tmp_path),
         "--quiet", "--pruner", "none",
