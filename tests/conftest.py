@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import os
 
+# Keras 3 picks its backend at import; the suite has no TensorFlow, so every test that
+# imports keras (actloss.keras, the tutorials) runs it on PyTorch.
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
