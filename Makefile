@@ -11,11 +11,11 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
-	$(PIP) -e '.[dev,torch,cli]'
+	$(PIP) -e '.[dev,torch,cli,lab,ray]'
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m actloss.demo
+	$(VENV)/bin/actloss compare --out actloss-results
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks

@@ -1,0 +1,210 @@
+"""Benchmark of the lab: batched ensembles vs one model at a time (PyTorch loop, Keras 3 fit).
+
+Run on an otherwise idle machine (it measures wall time)::
+
+    python benchmarks/lab.py                      # 30-model comparison + 30/300 scaling
+    python benchmarks/lab.py --sizes 30,300,3000  # add the 3000-model point (minutes)
+    python benchmarks/lab.py --keras 30           # Keras 3 fit for all 30 models (slow)
+
+What is measured, all on the tutorial experiment (make_classification 1000x20,
+64-32 ReLU MLP, BCE+sigmoid / hinge+tanh / MSE+sigmoid, 50 epochs, batch 32,
+Adam 1e-3, 80/20 split, validation split 0.2):
+
+- start-up: wall time of ``python -c "import actloss.lab.training ..."`` plus the
+  first tiny training step (imports of torch, scikit-learn, torch.optim's lazy
+  imports), in a fresh process;
+- ``batched``: the default ``actloss compare`` models (3 combinations x 10 seeds)
+  trained as one batched ensemble (``training.train_batch``), and the whole
+  ``compare`` pipeline (training + store + statistics + plot);
+- ``torch loop``: the same 30 models one at a time, each a plain ``nn.Sequential``
+  with ``torch.nn.functional`` losses, ``torch.optim.Adam``, the same mini-batches;
+- ``keras fit``: ``--keras N`` of those models with Keras 3 ``model.fit`` (torch
+  backend), one at a time; the time for 30 is N's time x 30/N (printed as such);
+- scaling: batched training time for 30, 300, 3000 models (10, 100, 1000 seeds).
+
+Accuracy is reported as the mean test accuracy per combination for each method.
+Set ``--threads`` to the torch thread count used everywhere (default 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+import numpy as np
+
+STARTUP = (
+    "import time; t = time.perf_counter(); import torch; import actloss.lab.training as T; "
+    "from actloss.lab import Config; from actloss.lab.runs import expand; "
+    "T.train_batch(expand(Config(epochs=1, seeds=(0,), n_samples=100))); "
+    "print(time.perf_counter() - t)"
+)
+
+
+def startup_seconds() -> tuple[float, float]:
+    """(process wall time, time inside the process) for imports and a first tiny run."""
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", STARTUP], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return time.perf_counter() - t0, float(out.stdout.strip().splitlines()[-1])
+
+
+def per_combination(runs: list[Any], values: np.ndarray) -> dict[str, float]:
+    out: dict[str, list[float]] = {}
+    for r, v in zip(runs, values, strict=True):
+        out.setdefault(f"{r.loss[0]}+{r.output[0]}", []).append(float(v))
+    return {k: round(float(np.mean(v)), 4) for k, v in out.items()}
+
+
+def batched(seeds: int) -> tuple[float, dict[str, float]]:
+    from actloss.lab import Config
+    from actloss.lab.runs import expand
+    from actloss.lab.training import train_batch
+
+    runs = expand(Config(seeds=tuple(range(seeds))))
+    t = time.perf_counter()
+    res = train_batch(runs)
+    return time.perf_counter() - t, per_combination(runs, res.test_metric)
+
+
+def compare_pipeline() -> float:
+    from actloss.lab import Config, compare
+
+    with tempfile.TemporaryDirectory() as folder:
+        t = time.perf_counter()
+        compare(Config(), folder)
+        return time.perf_counter() - t
+
+
+def torch_loop() -> tuple[float, dict[str, float]]:
+    """The 30 default models one at a time, plain PyTorch (built-in layers and losses)."""
+    import torch
+    from torch import nn
+
+    from actloss.lab import Config, data
+    from actloss.lab.runs import expand
+
+    runs = expand(Config())
+    split = data.load("classification")
+    x = torch.as_tensor(split.x_train, dtype=torch.float32)
+    y = torch.as_tensor(split.y_train, dtype=torch.float32).reshape(-1, 1)
+    xt = torch.as_tensor(split.x_test, dtype=torch.float32)
+    yt = torch.as_tensor(split.y_test, dtype=torch.float32).reshape(-1, 1)
+    losses = {
+        "binary_cross_entropy": nn.functional.binary_cross_entropy,
+        "mse": nn.functional.mse_loss,
+        "hinge": lambda out, t: torch.clamp(1 - (2 * t - 1) * out, min=0).mean(),
+    }
+    outs = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
+    accs = []
+    t0 = time.perf_counter()
+    for r in runs:
+        torch.manual_seed(r.seed)
+        model = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(),
+                              nn.Linear(32, 1), outs[r.output[0]]())  # fmt: skip
+        opt = torch.optim.Adam(model.parameters(), lr=r.lr)
+        loss_fn = losses[r.loss[0]]
+        for _ in range(r.epochs):
+            perm = torch.randperm(len(x))
+            for s in range(0, len(x), r.batch_size):
+                idx = perm[s : s + r.batch_size]
+                loss = loss_fn(model(x[idx]), y[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            with torch.no_grad():  # a validation pass per epoch, as the lab and Keras do
+                model(torch.as_tensor(split.x_val, dtype=torch.float32))
+        with torch.no_grad():
+            thr = 0.0 if r.output[0] == "tanh" else 0.5
+            accs.append(float(((model(xt) > thr) == (yt > 0.5)).float().mean()))
+    return time.perf_counter() - t0, per_combination(runs, np.array(accs))
+
+
+def keras_fit(n_models: int) -> tuple[float, dict[str, float]]:
+    """``n_models`` of the 30 (spread over the combinations) with Keras 3 ``fit``."""
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+
+    from actloss.lab import Config, data
+    from actloss.lab.runs import expand
+
+    split = data.load("classification")
+    x = np.concatenate([split.x_train, split.x_val]).astype("float32")
+    y = np.concatenate([split.y_train, split.y_val]).astype("float32")
+    runs = expand(Config())
+    chosen = [runs[i] for i in np.linspace(0, len(runs) - 1, n_models).astype(int)]
+    accs = []
+    t0 = time.perf_counter()
+    for r in chosen:
+        keras.utils.set_random_seed(r.seed)
+        model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(64, "relu"),
+                                  keras.layers.Dense(32, "relu"),
+                                  keras.layers.Dense(1, r.output[0])])  # fmt: skip
+        loss = {"binary_cross_entropy": "binary_crossentropy", "hinge": "hinge", "mse": "mse"}
+        model.compile(keras.optimizers.Adam(r.lr), loss[r.loss[0]])
+        model.fit(x, y, epochs=r.epochs, batch_size=r.batch_size, validation_split=0.2,
+                  verbose=0)  # fmt: skip
+        thr = 0.0 if r.output[0] == "tanh" else 0.5
+        pred = model.predict(split.x_test.astype("float32"), verbose=0).ravel()
+        accs.append(float(np.mean((pred > thr) == (split.y_test > 0.5))))
+    return time.perf_counter() - t0, per_combination(chosen, np.array(accs))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="30,300", help="model counts for the scaling runs")
+    ap.add_argument("--keras", type=int, default=3, help="models to fit with Keras (0: skip)")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--json", help="also write the results to this file")
+    args = ap.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    res: dict[str, Any] = {"threads": args.threads, "cpus": os.cpu_count()}
+    wall, inside = startup_seconds()
+    res["startup_s"] = {"process_wall": round(wall, 2), "imports_and_first_run": round(inside, 2)}
+    print(f"start-up: {wall:.1f} s process wall ({inside:.1f} s imports + first tiny run)")
+    batched(1)  # warm-up in this process (lazy imports, dataset cache)
+
+    t_b, acc_b = batched(10)
+    res["batched_30"] = {"train_s": round(t_b, 2), "accuracy": acc_b}
+    print(f"batched, 30 models:     {t_b:7.1f} s  accuracy {acc_b}")
+    t_c = compare_pipeline()
+    res["compare_pipeline_30_s"] = round(t_c, 2)
+    print(f"compare pipeline (train+store+stats+plot): {t_c:.1f} s")
+    t_l, acc_l = torch_loop()
+    res["torch_loop_30"] = {"train_s": round(t_l, 2), "accuracy": acc_l,
+                            "speedup": round(t_l / t_b, 1)}  # fmt: skip
+    print(f"torch loop, 30 models:  {t_l:7.1f} s  accuracy {acc_l}  -> batched is "
+          f"{t_l / t_b:.1f}x faster")  # fmt: skip
+    if args.keras:
+        t_k, acc_k = keras_fit(args.keras)
+        est = t_k * 30 / args.keras
+        res["keras_fit"] = {"models": args.keras, "train_s": round(t_k, 2),
+                            "est_30_s": round(est, 1), "accuracy": acc_k,
+                            "speedup": round(est / t_b, 1)}  # fmt: skip
+        print(f"keras fit, {args.keras} models: {t_k:.1f} s (30 models: {est:.0f} s"
+              f"{' measured' if args.keras == 30 else ' extrapolated'})  accuracy {acc_k}"
+              f"  -> batched is {est / t_b:.0f}x faster")  # fmt: skip
+    res["scaling"] = {}
+    for n in (int(s) for s in args.sizes.split(",")):
+        t_n, _ = batched(n // 3)
+        per_model_loop = t_l / 30
+        res["scaling"][n] = {"batched_s": round(t_n, 1),
+                             "loop_est_s": round(per_model_loop * n, 1),
+                             "speedup_vs_loop_est": round(per_model_loop * n / t_n, 1)}  # fmt: skip
+        print(f"batched, {n:5d} models: {t_n:7.1f} s  (one at a time: ~{per_model_loop * n:.0f} s"
+              f" extrapolated from the loop; {per_model_loop * n / t_n:.0f}x)")  # fmt: skip
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(res, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()
