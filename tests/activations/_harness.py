@@ -23,6 +23,10 @@ import actloss as al
 
 from .references import REFERENCES, Ref, Tol
 
+# One intra-op thread: the suite shares a 2-core machine, and oversubscribed torch
+# threads spin instead of working.
+torch.set_num_threads(1)
+
 ACTIVATIONS = al.catalog(kind="activation")
 ELEMENTWISE = [f for f in ACTIVATIONS if f.info.elementwise]
 VECTOR = [f for f in ACTIVATIONS if not f.info.elementwise]
