@@ -88,6 +88,11 @@ def _soft_coefficients(xp: Any, t: Any, z: Any, weight: Any, eps: float) -> Any:
     return q if weight is None else q * weight
 
 
+def _rows(xp: Any, make: Any) -> Any:
+    """A lazy row gradient: c -> c[..., None] * make() (NaN propagates through make())."""
+    return lambda c: xp.expand_dims(c, axis=-1) * make()
+
+
 def _xlogy(xp: Any, a: Any, logp: Any) -> Any:
     """a * logp with 0 where a == 0 (0 log 0 = 0)."""
     return a * xp.where(a == 0, xp.zeros_like(logp), logp)  # never 0 * -inf
@@ -114,8 +119,12 @@ def _cross_entropy(
         wlogp = logp if weight is None else weight * logp
         smooth = xp.sum(wlogp, axis=-1)
         loss = loss - (eps / c) * xp.where(valid, smooth, xp.zeros_like(smooth))
-    a = _dense_coefficients(xp, lab, valid, wy, z, weight, eps)
-    return Parts(loss, xp.sum(a, axis=-1, keepdims=True) * p - a, wy)
+
+    def grad() -> Any:  # the class mask is built only when a gradient is requested
+        a = _dense_coefficients(xp, lab, valid, wy, z, weight, eps)
+        return xp.sum(a, axis=-1, keepdims=True) * p - a
+
+    return Parts(loss, _rows(xp, grad), wy)
 
 
 CE_COMMON: dict[str, Any] = {
@@ -433,10 +442,14 @@ def _softmax_focal(
         if eps > 0:
             smooth = xp.sum(f if weight is None else weight * f, axis=-1)
             loss = loss - (eps / c) * xp.where(valid, smooth, xp.zeros_like(smooth))
-        a = _dense_coefficients(xp, lab, valid, wy, z, weight, eps)
         norm = wy
-    au = a * u
-    return Parts(loss, p * xp.sum(au, axis=-1, keepdims=True) - au, norm)
+
+    def grad() -> Any:  # the class mask is built only when a gradient is requested
+        coef = a if kind == "soft" else _dense_coefficients(xp, lab, valid, wy, z, weight, eps)
+        au = coef * u
+        return p * xp.sum(au, axis=-1, keepdims=True) - au
+
+    return Parts(loss, _rows(xp, grad), norm)
 
 
 softmax_focal = define(

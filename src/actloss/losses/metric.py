@@ -168,7 +168,7 @@ def _cos_parts(xp: Any, x1: Any, x2: Any) -> tuple[Any, Any, Any]:
     s = xp.sum(x1 * x2, axis=-1, keepdims=True)
     a = xp.sum(x1 * x1, axis=-1, keepdims=True) + tiny
     b = xp.sum(x2 * x2, axis=-1, keepdims=True) + tiny
-    r = xp.sqrt(a * b)
+    r = xp.sqrt(a) * xp.sqrt(b)  # a * b would underflow to 0 for two zero vectors
     cos = s / r
     return xp.squeeze(cos, axis=-1), x2 / r - cos * x1 / a, x1 / r - cos * x2 / b
 
