@@ -778,7 +778,9 @@ def _sparsemax_loss_ref(t, z, r):  # type: ignore[no-untyped-def]
     return reduce_ref(-(y * z).sum(-1) + 0.5 * quad + 0.5 * (y * y).sum(-1), r)
 
 
-entry(Entry("sparsemax_loss", _cls_samples, _sparsemax_loss_ref, kinks=True))
+entry(
+    Entry("sparsemax_loss", _cls_samples, _sparsemax_loss_ref, kinks=True, extreme=_cls_extreme())
+)
 
 
 # --------------------------------------------------------------------------- distributions

@@ -249,3 +249,22 @@ def test_mean_of_nothing_is_nan_as_pytorch() -> None:
     ref = F.cross_entropy(torch.tensor(z), torch.tensor(y)).item()
     assert np.isnan(v) and np.isnan(ref)
     assert np.all(al.get("cross_entropy").grad(y, z) == 0)
+
+
+# --------------------------------------------------------- probability losses clip once
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_probability_losses_clip_at_the_dtype_epsilon(dtype: type) -> None:
+    eps = float(np.finfo(dtype).eps)
+    t = np.array([1.0, 0.0, 1.0, 0.0], dtype=dtype)
+    p = np.array([0.0, 1.0, 1.0, 0.0], dtype=dtype)
+    v, g = al.get("binary_cross_entropy").value_and_grad(t, p, reduction="none")
+    assert v.dtype == dtype and np.all(np.isfinite(g))
+    np.testing.assert_allclose(v[:2], -np.log(eps), rtol=1e-6)
+    assert np.all(v[2:] < 10 * eps)
+    onehot, probs = np.eye(3, dtype=dtype), np.array([[0, 1, 0], [1, 0, 0], [0, 0, 1]], dtype)
+    v, g = al.get("categorical_cross_entropy").value_and_grad(onehot, probs, reduction="none")
+    np.testing.assert_allclose(v, [-np.log(eps), -np.log(eps), -np.log1p(-eps)], rtol=1e-6)
+    assert np.all(np.isfinite(g))
+    for name in ("kl_divergence", "js_divergence"):
+        v, g = al.get(name).value_and_grad(onehot, probs, reduction="none")
+        assert np.all(np.isfinite(v)) and np.all(np.isfinite(g)) and v[2] == 0
