@@ -28,6 +28,7 @@ DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
     ("mse", "sigmoid"),
 )
 PENALTIES = ("l1", "l2")
+LR_DECAYS = ("cosine",)
 DTYPES = ("float32", "float64")
 INITS = ("glorot_uniform", "he_uniform", "he_normal")
 
@@ -61,6 +62,9 @@ class Config:
     init: str = "glorot_uniform"
     dtype: str = "float32"
     max_models: int = 1000  # models per batched ensemble
+    lr_decay: str | None = None  # None: a fixed rate; "cosine": lr * (1 + cos(pi t / T)) / 2
+    outlier_fraction: float | None = None  # regression_outliers: outliers in training data only
+    minority_fraction: float | None = None  # imbalanced: the share of class 1 (default 0.1)
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -167,6 +171,11 @@ def validate(cfg: Config) -> None:
     need(cfg.init in INITS, "init", "one of " + ", ".join(INITS), cfg.init)
     need(cfg.dtype in DTYPES, "dtype", "one of " + ", ".join(DTYPES), cfg.dtype)
     need(cfg.max_models >= 1, "max_models", ">= 1", cfg.max_models)
+    need(cfg.lr_decay in (None, *LR_DECAYS), "lr_decay", "None or 'cosine'", cfg.lr_decay)
+    need(cfg.outlier_fraction is None or 0 <= cfg.outlier_fraction < 1, "outlier_fraction",
+         "None or in [0, 1)", cfg.outlier_fraction)  # fmt: skip
+    need(cfg.minority_fraction is None or 0 < cfg.minority_fraction <= 0.5, "minority_fraction",
+         "None or in (0, 0.5]", cfg.minority_fraction)  # fmt: skip
     need(cfg.n_samples is None or cfg.n_samples >= 20, "n_samples", "None or >= 20",
          cfg.n_samples)  # fmt: skip
     import torch

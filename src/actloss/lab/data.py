@@ -59,10 +59,21 @@ def task_of(name: str) -> str:
     return DATASETS[name][0]
 
 
-def _raw(name: str, n_samples: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _raw(
+    name: str,
+    n_samples: int | None,
+    seed: int,
+    minority_fraction: float | None = None,
+    contaminate: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
     from sklearn import datasets as ds
 
     n = n_samples or 1000
+    if name == "imbalanced" and minority_fraction is not None:
+        w = [1.0 - minority_fraction, minority_fraction]
+        return ds.make_classification(n_samples=n, n_features=20, weights=w, random_state=seed)
+    if name == "regression_outliers" and not contaminate:
+        return ds.make_regression(n_samples=n, n_features=20, noise=10.0, random_state=seed)
     if name == "classification":
         return ds.make_classification(n_samples=n, n_features=20, random_state=seed)
     if name == "imbalanced":
@@ -104,21 +115,34 @@ def load(
     data_seed: int = 42,
     test_size: float = 0.2,
     validation_split: float = 0.2,
+    outlier_fraction: float | None = None,
+    minority_fraction: float | None = None,
 ) -> Split:
-    """The standardized train/validation/test split of dataset ``name``."""
+    """The standardized train/validation/test split of dataset ``name``.
+
+    ``outlier_fraction`` (``regression_outliers`` only): the data are generated
+    clean and that fraction of the *training and validation* targets is moved by
+    +-10 standard deviations, so the test set stays clean. ``minority_fraction``
+    (``imbalanced`` only): the share of class 1 instead of 0.1.
+    """
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
 
     if name not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")
     task = task_of(name)
-    x, y = _raw(name, n_samples, data_seed)
+    x, y = _raw(name, n_samples, data_seed, minority_fraction, outlier_fraction is None)
     x_tr, x_te, y_tr, y_te = train_test_split(
         np.asarray(x, float), np.asarray(y), test_size=test_size, random_state=data_seed
     )
     n_val = round(len(y_tr) * validation_split)
     if n_val < 1 or n_val >= len(y_tr):
         raise ValueError(f"validation_split={validation_split} leaves no validation or training")
+    if outlier_fraction and name == "regression_outliers":
+        rng = np.random.default_rng(data_seed)
+        idx = rng.choice(len(y_tr), size=round(outlier_fraction * len(y_tr)), replace=False)
+        y_tr = np.asarray(y_tr, float).copy()
+        y_tr[idx] += rng.choice([-1.0, 1.0], size=idx.size) * 10.0 * y_tr.std()
     x_tr, x_va, y_tr, y_va = x_tr[:-n_val], x_tr[-n_val:], y_tr[:-n_val], y_tr[-n_val:]
     scaler = StandardScaler().fit(x_tr)
     xs = [scaler.transform(a) for a in (x_tr, x_va, x_te)]

@@ -43,6 +43,10 @@ class Run:
     dtype: str
     target: float
     seed: int
+    # optional settings; left out of the hash while None, so earlier runs keep their ids
+    lr_decay: str | None = None
+    outlier_fraction: float | None = None
+    minority_fraction: float | None = None
 
     @property
     def task(self) -> str:
@@ -66,7 +70,8 @@ class Run:
         """Runs with equal keys can be trained as one batched ensemble."""
         return (self.dataset, self.n_samples, self.data_seed, self.test_size,
                 self.validation_split, self.widths, self.optimizer, self.lr, self.epochs,
-                self.batch_size, self.penalty, self.init, self.dtype)  # fmt: skip
+                self.batch_size, self.penalty, self.init, self.dtype, self.lr_decay,
+                self.outlier_fraction, self.minority_fraction)  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -74,6 +79,9 @@ class Run:
             name, params = getattr(self, key)
             d[key] = {"name": name, "params": {k: _plain(v) for k, v in params}}
         d["widths"] = list(self.widths)
+        for key in _OPTIONAL:
+            if d[key] is None:
+                del d[key]
         return d
 
     @classmethod
@@ -83,6 +91,9 @@ class Run:
             kw[key] = (d[key]["name"], tuple(sorted(d[key]["params"].items())))
         kw["widths"] = tuple(d["widths"])
         return cls(**kw)
+
+
+_OPTIONAL = ("lr_decay", "outlier_fraction", "minority_fraction")
 
 
 def _plain(v: Any) -> Any:
@@ -117,6 +128,9 @@ def expand(cfg: Config) -> list[Run]:
                 dtype=cfg.dtype,
                 target=float(target),
                 seed=int(seed),
+                lr_decay=cfg.lr_decay,
+                outlier_fraction=cfg.outlier_fraction,
+                minority_fraction=cfg.minority_fraction,
             )
         )
     return out

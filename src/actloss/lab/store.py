@@ -8,7 +8,9 @@ Tables:
   if none) and the epochs needed to reach the target validation metric;
 - ``curves``: per run and epoch, training loss, validation loss and metric;
 - ``diagnostics``: per run, epoch and layer, gradient norm, dead-unit fraction
-  and mean activation (definitions in ``training``).
+  and mean activation (definitions in ``training``);
+- ``metrics``: per run, extra named numbers on the test set and the final
+  weights (``training.test_extras``: average precision, entropy, weight norms...).
 
 A batch's rows are inserted in a single transaction, so a process killed at any
 moment (SIGKILL included) leaves either all of a batch or none of it; inserting
@@ -75,6 +77,12 @@ CREATE TABLE IF NOT EXISTS diagnostics (
     mean_activation REAL,
     PRIMARY KEY (run_id, epoch, layer)
 );
+CREATE TABLE IF NOT EXISTS metrics (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    name TEXT NOT NULL,
+    value REAL,
+    PRIMARY KEY (run_id, name)
+);
 """
 
 
@@ -128,10 +136,11 @@ class Store:
 
         by_id = {r.run_id: r for r in runs}
         now = time.time()
-        run_rows, curve_rows, diag_rows = [], [], []
+        run_rows, curve_rows, diag_rows, metric_rows = [], [], [], []
         for m, rid in enumerate(result.run_ids):
             r = by_id[rid]
             div = int(result.diverged_epoch[m])
+            metric_rows += [(rid, k, _num(v[m])) for k, v in sorted(result.extra.items())]
             run_rows.append((
                 rid, __version__, json.dumps(r.to_dict(), sort_keys=True), r.dataset, r.task,
                 json.dumps(r.to_dict()["hidden"]), json.dumps(r.to_dict()["loss"]),
@@ -159,6 +168,7 @@ class Store:
                 new = con.total_changes - before
                 con.executemany("INSERT OR IGNORE INTO curves VALUES (?,?,?,?,?)", curve_rows)
                 con.executemany("INSERT OR IGNORE INTO diagnostics VALUES (?,?,?,?,?,?)", diag_rows)
+                con.executemany("INSERT OR IGNORE INTO metrics VALUES (?,?,?)", metric_rows)
             return new
         finally:
             con.close()
@@ -198,10 +208,23 @@ class Store:
                     d.setdefault(k, []).append(math.nan if row[k] is None else row[k])
         return {i: {k: np.asarray(v, float) for k, v in d.items()} for i, d in out.items()}
 
+    def metrics(self, run_ids: Iterable[str]) -> dict[str, dict[str, float]]:
+        """run_id -> {name: value} of the ``metrics`` table (NaN for NULL)."""
+        ids = list(run_ids)
+        out: dict[str, dict[str, float]] = {i: {} for i in ids}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.query(f"SELECT * FROM metrics WHERE run_id IN ({marks})", chunk):
+                out[row["run_id"]][row["name"]] = math.nan if row["value"] is None else row["value"]
+        return out
+
     def dataframe(self, table: str = "runs") -> Any:
         """A pandas DataFrame of ``runs``, ``curves`` or ``diagnostics`` (needs pandas)."""
-        if table not in ("runs", "curves", "diagnostics"):
-            raise ValueError(f"table must be 'runs', 'curves' or 'diagnostics', got {table!r}")
+        if table not in ("runs", "curves", "diagnostics", "metrics"):
+            raise ValueError(
+                f"table must be 'runs', 'curves', 'diagnostics' or 'metrics', got {table!r}"
+            )
         import pandas as pd
 
         con = self.connect()
@@ -224,8 +247,10 @@ class Store:
             return path
         if path.suffix != ".csv":
             raise ValueError(f"export path must end in .csv or .parquet, got {str(path)!r}")
-        if table not in ("runs", "curves", "diagnostics"):
-            raise ValueError(f"table must be 'runs', 'curves' or 'diagnostics', got {table!r}")
+        if table not in ("runs", "curves", "diagnostics", "metrics"):
+            raise ValueError(
+                f"table must be 'runs', 'curves', 'diagnostics' or 'metrics', got {table!r}"
+            )
         con = self.connect()
         try:
             cur = con.execute(f"SELECT * FROM {table}")

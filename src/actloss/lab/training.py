@@ -31,7 +31,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,7 @@ class BatchResult:
     test_metric: np.ndarray  # (M,)
     diverged_epoch: np.ndarray  # (M,) int, 0 when the run never diverged
     seconds: float  # wall time of the whole batch
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (M,), see test_extras
 
 
 # ------------------------------------------------------------------------- helpers
@@ -136,6 +137,20 @@ class _Head:
     y_test: torch.Tensor
 
 
+def make_optimizer(name: str, params: list[torch.Tensor], lr: float) -> torch.optim.Optimizer:
+    """``torch.optim.<name>`` over the stacked parameters, fused into one kernel when supported.
+
+    torch's optimizers are elementwise, so one optimizer over stacked weights
+    updates each model as its own optimizer would; the fused CPU kernels (Adam,
+    AdamW, SGD, Adagrad) compute the same update with fewer passes.
+    """
+    cls = optimizer_class(name)
+    try:
+        return cls(params, lr=lr, fused=True)
+    except (TypeError, RuntimeError, ValueError):  # no fused variant of this optimizer
+        return cls(params, lr=lr)
+
+
 # --------------------------------------------------------------------------- training
 def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> BatchResult:
     """Train ``runs`` (equal ``batch_key``) as one batched ensemble and return their numbers."""
@@ -143,7 +158,8 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
     if len({r.batch_key for r in runs}) != 1:
         raise ValueError("train_batch needs runs with one batch_key (see runs.batches)")
     r0 = runs[0]
-    split = D.load(r0.dataset, r0.n_samples, r0.data_seed, r0.test_size, r0.validation_split)
+    split = D.load(r0.dataset, r0.n_samples, r0.data_seed, r0.test_size, r0.validation_split,
+                   r0.outlier_fraction, r0.minority_fraction)  # fmt: skip
     dtype = torch.float64 if r0.dtype == "float64" else torch.float32
     m_total = len(runs)
 
@@ -175,7 +191,7 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
         w = torch.stack([pm[layer][0] for pm in per_model]).to(dtype).requires_grad_()
         b = torch.stack([pm[layer][1] for pm in per_model]).to(dtype).requires_grad_()
         params += [w, b]
-    opt = optimizer_class(r0.optimizer)(params, lr=r0.lr)
+    opt = make_optimizer(r0.optimizer, params, r0.lr)
     coefs = None
     penalty = None
     if r0.penalty is not None:
@@ -203,6 +219,10 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
         loss_sum = torch.zeros(m_total, dtype=dtype)
         gn_sum = torch.zeros(n_layers, m_total, dtype=dtype)
         for step in range(steps):
+            if r0.lr_decay == "cosine":  # lr (1 + cos(pi t / T)) / 2 over all T steps
+                for group in opt.param_groups:
+                    group["lr"] = r0.lr * 0.5 * (1 + math.cos(math.pi * (epoch * steps + step)
+                                                              / (n_epochs * steps)))  # fmt: skip
             idx = perm[:, step * bs : (step + 1) * bs]
             h = x_tr[idx]
             for layer in range(n_layers):
@@ -223,8 +243,8 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
                 for layer in range(n_layers):
                     gw, gb = params[2 * layer].grad, params[2 * layer + 1].grad
                     assert gw is not None and gb is not None
-                    sq = gw.square().sum(dim=(1, 2)) + gb.square().sum(dim=(1, 2))
-                    gn_sum[layer] += sq.sqrt()
+                    norm_w = torch.linalg.vector_norm(gw, dim=(1, 2))
+                    gn_sum[layer] += torch.hypot(norm_w, torch.linalg.vector_norm(gb, dim=(1, 2)))
                 loss_sum += losses.detach() * (idx.shape[1] / n_train)
             opt.step()
         ev = _evaluate(params, x_va, [h.y_val for h in heads], heads, hidden_groups, out_groups,
@@ -243,12 +263,14 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
     te = _evaluate(params, x_te, [h.y_test for h in heads], heads, hidden_groups, out_groups,
                    split.task)  # fmt: skip
     inv = np.argsort(order)  # sorted position of each original run
+    extra = test_extras(split.task, te["out"], [h.y_test for h in heads], heads,
+                        [params[2 * k] for k in range(n_layers)])  # fmt: skip
     return BatchResult(
         run_ids=[r.run_id for r in runs],
         train_loss=train_loss[inv], val_loss=val_loss[inv], val_metric=val_metric[inv],
         grad_norm=grad_norm[inv], dead_fraction=dead[inv], mean_activation=mean_act[inv],
         test_loss=te["loss"][inv], test_metric=te["metric"][inv], diverged_epoch=diverged[inv],
-        seconds=time.perf_counter() - t0,
+        seconds=time.perf_counter() - t0, extra={k: v[inv] for k, v in extra.items()},
     )  # fmt: skip
 
 
@@ -282,6 +304,7 @@ def _evaluate(
         "metric": torch.cat(metrics).numpy(),
         "dead": torch.stack(dead, dim=1).numpy(),
         "mean_act": torch.stack(mean_act, dim=1).numpy(),
+        "out": h.double().numpy(),
     }
 
 
@@ -296,3 +319,63 @@ def _metric(task: str, out: torch.Tensor, y: torch.Tensor, threshold: float) -> 
         return 1.0 - resid / total
     hits = ((out > threshold) == (y > 0.5)).double()
     return hits.reshape(out.shape[0], -1).mean(dim=1)
+
+
+NEAR_ZERO = 1e-2
+"""|w| below this counts as a near-zero weight (Adam moves weights by about lr per step)."""
+
+
+def test_extras(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads: Sequence[_Head],
+                weights: Sequence[torch.Tensor]) -> dict[str, np.ndarray]:  # fmt: skip
+    """Per-model numbers beyond loss and metric, on the test set and the final weights.
+
+    - ``near_zero_weights``: fraction of weights (all layers, biases excluded) with
+      ``|w| < NEAR_ZERO``; ``weight_l2``: their Euclidean norm; ``weight_l1``: sum ``|w|``;
+    - binary tasks: ``average_precision`` (scikit-learn, the output as the score) and
+      ``minority_recall``, the recall of class 1 at the output's threshold;
+    - multiclass tasks: ``entropy``, the mean entropy (nats) of the predicted distribution
+      (the output if its rows are distributions, else its softmax: logits), and ``ece``,
+      the expected calibration error of the top class over 10 equal-width bins.
+    """
+    from sklearn.metrics import average_precision_score
+
+    m_total = out.shape[0]
+    with torch.no_grad():
+        w = [p.detach().double().reshape(m_total, -1) for p in weights]
+        flat = torch.cat(w, dim=1)
+    res: dict[str, np.ndarray] = {
+        "near_zero_weights": (flat.abs() < NEAR_ZERO).double().mean(dim=1).numpy(),
+        "weight_l2": flat.square().sum(dim=1).sqrt().numpy(),
+        "weight_l1": flat.abs().sum(dim=1).numpy(),
+    }
+    if task == "binary":
+        ap, rec = np.full(m_total, np.nan), np.full(m_total, np.nan)
+        for head, y in zip(heads, ys, strict=True):
+            yt = y.numpy().reshape(-1) > 0.5
+            for m in range(head.where.start, head.where.stop):
+                score = out[m].reshape(-1)
+                if np.all(np.isfinite(score)) and yt.any():
+                    ap[m] = average_precision_score(yt, score)
+                    rec[m] = float(np.mean(score[yt] > head.threshold))
+        res["average_precision"], res["minority_recall"] = ap, rec
+    elif task == "multiclass":
+        labels = np.concatenate([np.broadcast_to(
+            (y if y.ndim == 1 else y.argmax(dim=-1)).numpy(), (h.where.stop - h.where.start,
+                                                               out.shape[1]))
+            for h, y in zip(heads, ys, strict=True)])  # fmt: skip
+        is_dist = np.all(out >= 0, axis=(1, 2)) & np.all(np.abs(out.sum(-1) - 1) < 1e-4, axis=1)
+        z = out - out.max(axis=-1, keepdims=True)  # softmax with the max shift
+        soft = np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+        p = np.where(is_dist[:, None, None], out, soft)
+        safe = np.where(p > 0, p, 1.0)  # 0 log 0 = 0; NaN stays NaN through p * log(1)
+        plogp = np.where(p > 0, p * np.log(safe), np.where(np.isnan(p), np.nan, 0.0))
+        res["entropy"] = -plogp.sum(axis=-1).mean(axis=-1)
+        conf, pred = p.max(axis=-1), p.argmax(axis=-1)
+        correct = (pred == labels).astype(float)
+        bins = np.minimum((np.where(np.isfinite(conf), conf, 0.0) * 10).astype(int), 9)
+        ece = np.where(np.isfinite(conf).all(axis=1), 0.0, np.nan)
+        for b in range(10):
+            gap = np.abs(np.where(bins == b, conf - correct, 0.0).sum(axis=1))
+            ece = ece + gap / out.shape[1]
+        res["ece"] = ece
+    return res
