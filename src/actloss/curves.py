@@ -69,16 +69,22 @@ _LOSS_RANGES = {
 }
 
 
+def pred_kind(fn: Function) -> str:
+    """The first word of ``info.y_pred_kind`` ("probabilities (or log-...)" -> "probabilities")."""
+    words = fn.info.y_pred_kind.split()
+    return words[0] if words else ""
+
+
 def default_range(fn: Function) -> tuple[float, float]:
     """The x range a plot of ``fn`` uses unless told otherwise."""
     if fn.info.kind == "loss":
-        return _LOSS_RANGES.get(fn.info.y_pred_kind, (-3.0, 3.0))
+        return _LOSS_RANGES.get(pred_kind(fn), (-3.0, 3.0))
     return (-5.0, 5.0)
 
 
 def default_target(fn: Function) -> float:
     """The fixed target of a loss section: the positive label, or 0 for regression values."""
-    return 0.0 if fn.info.y_pred_kind in ("values", "") else 1.0
+    return 0.0 if pred_kind(fn) in ("values", "") else 1.0
 
 
 def grid(fn: Function, x_range: tuple[float, float] | None = None, num: int = 201) -> np.ndarray:
@@ -169,6 +175,19 @@ def _two_classes(xs: np.ndarray, kind: str) -> np.ndarray:
     return np.stack([xs, other], axis=-1)
 
 
+def direction(xs: np.ndarray, y_pred: np.ndarray, kind: str) -> np.ndarray:
+    """d y_pred / dx along a section: the plotted derivative is grad · direction."""
+    if y_pred.ndim == 1:
+        return np.ones_like(y_pred)
+    if kind == "probabilities":
+        other = -np.ones_like(xs)  # (x, 1 - x)
+    elif kind == "log_probabilities":
+        other = np.exp(xs) / np.expm1(xs)  # d/dx log(1 - e^x)
+    else:
+        other = np.zeros_like(xs)  # (x, 0)
+    return np.stack([np.ones_like(xs), other], axis=-1)
+
+
 def _class_index(xs: np.ndarray, target: float, kind: str) -> tuple[np.ndarray, np.ndarray]:
     label = 0 if target >= 0.5 else 1  # the plotted column is the true class when target = 1
     return np.full(xs.shape, label, dtype=np.int64), _two_classes(xs, kind)
@@ -186,13 +205,13 @@ _ONE_HOT = _Layout("two classes, one-hot target", _one_hot)
 
 def _layouts(fn: Function) -> Sequence[_Layout]:
     multiclass = "multiclass" in fn.info.task and "binary" not in fn.info.task
-    if multiclass or fn.info.y_pred_kind == "log_probabilities":
+    if multiclass or pred_kind(fn) == "log_probabilities":
         return (_INDEX, _ONE_HOT, _COLUMN)
     return (_COLUMN, _INDEX, _ONE_HOT)
 
 
 def loss_xlabel(fn: Function, target: float) -> str:
-    kind = fn.info.y_pred_kind
+    kind = pred_kind(fn)
     if kind == "logits":
         return "margin y·f(x) (logit of the true class)"
     if kind == "probabilities":
@@ -222,7 +241,7 @@ def _loss_section(fn: Any, order: int, xs: np.ndarray, p: dict[str, Any], target
         if xs_try.size == 0 or (where and xs_try.size == xs.size):
             continue
         try:
-            y_true, y_pred = layout.build(xs_try, target, fn.info.y_pred_kind)
+            y_true, y_pred = layout.build(xs_try, target, pred_kind(fn))
             values = np.asarray(fn(y_true, y_pred, reduction="none", **p), dtype=np.float64)
         except (ValueError, TypeError, ArithmeticError, IndexError) as exc:
             tried.append(f"{layout.description}{where}: {exc}")
@@ -244,8 +263,10 @@ def _loss_section(fn: Any, order: int, xs: np.ndarray, p: dict[str, Any], target
     if not getattr(fn.kernels, "has_grad", True):
         raise NotPlottable(f"{fn.name} has no gradient (piecewise constant)")
     g = np.asarray(fn.grad(y_true, y_pred, reduction="none", **p), dtype=np.float64)
-    dy = g[:, 0] if g.ndim == 2 else g
-    return Curve(fn.name, 1, xs, dy, xlabel, "d loss / d y_pred", p, note)
+    # the derivative along the section: for (x, 1 - x) both probabilities move
+    dy = np.sum(g * direction(xs, y_pred, pred_kind(fn)), axis=-1) if g.ndim == 2 else g
+    ylabel = "d loss / dx" if g.ndim == 2 else "d loss / d y_pred"
+    return Curve(fn.name, 1, xs, dy, xlabel, ylabel, p, note)
 
 
 # ------------------------------------------------------------------------ parameters

@@ -80,7 +80,8 @@ JS = r"""
     const traces = [];
     if (row && row[0]) traces.push({ x: e.plot.x, y: row[0], name: e.ylabel[0], line: { color: COLORS[0], width: 2.5 } });
     if (row && row[1]) traces.push({ x: e.plot.x, y: row[1], name: e.ylabel[1], line: { color: COLORS[1], width: 2, dash: "dash" } });
-    Plotly.react(div, traces, layout(e.xlabel, ""), CONFIG);
+    const y = e.plot.yrange ? { title: { text: "" }, range: e.plot.yrange, zeroline: true } : undefined;
+    Plotly.react(div, traces, layout(e.xlabel, "", y ? { yaxis: y } : {}), CONFIG);
     div.dataset.combo = String(idx);
   }
 

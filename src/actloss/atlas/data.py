@@ -64,7 +64,31 @@ def entry_curves(fn: al.Function, controls: list[dict[str, Any]]) -> dict[str, A
             except (ValueError, TypeError):  # an invalid combination, e.g. lower > upper
                 row.append(None)
         table.append(row)
-    return {"x": _round(xs), "curves": table, "skipped": skipped}
+    return {"x": _round(xs), "curves": table, "skipped": skipped, "yrange": y_range(table)}
+
+
+def y_range(table: list[Any]) -> list[float] | None:
+    """A y range that shows every value curve whole and the derivatives' middle 90%.
+
+    A derivative that blows up at the edge of the domain (BCE's -1/p as p -> 0)
+    would otherwise flatten everything else into a line.
+    """
+    lows, highs = [], []
+    for row in table:
+        for order, curve in enumerate(row):
+            if curve is None:
+                continue
+            y = np.asarray([v for v in curve if v is not None], dtype=np.float64)
+            if y.size == 0:
+                continue
+            lo, hi = (y.min(), y.max()) if order == 0 else np.percentile(y, [5, 95])
+            lows.append(float(lo))
+            highs.append(float(hi))
+    if not lows:
+        return None
+    lo, hi = min(lows), max(highs)
+    pad = 0.08 * (hi - lo) if hi > lo else 1.0
+    return [lo - pad, hi + pad]
 
 
 def entry(fn: al.Function) -> dict[str, Any]:
@@ -73,7 +97,7 @@ def entry(fn: al.Function) -> dict[str, Any]:
 
     info = fn.info
     controls = sliders(fn)
-    probe_x = curves.grid(fn, num=5)
+    probe_x = curves.grid(fn, num=POINTS)
     data: dict[str, Any] = {
         "name": info.name,
         "kind": info.kind,
@@ -94,7 +118,10 @@ def entry(fn: al.Function) -> dict[str, Any]:
         return data
     data["xlabel"], data["note"] = c.xlabel, c.note
     if info.kind == "loss":
-        data["ylabel"] = ["loss", "d loss / d y_pred"]
+        try:
+            data["ylabel"] = ["loss", curves.section(fn, 1, x=probe_x).ylabel]
+        except curves.NotPlottable:
+            data["ylabel"] = ["loss", "no gradient"]
     data["plot"] = entry_curves(fn, controls)
     data["range"] = range_text(info)
     return data

@@ -38,9 +38,50 @@ def _mathml(latex: str) -> str:
     from latex2mathml.converter import convert
 
     try:
-        return str(convert(latex))
+        return str(convert(latex.replace(r"\_", "_")))  # latex2mathml keeps the backslash
     except Exception:  # an unsupported construct: show the LaTeX source rather than nothing
         return f"<code>{_e(latex)}</code>"
+
+
+def math_font_css(mathml: Sequence[str]) -> str:
+    """An ``@font-face`` with STIX Two Math (shipped by ziamath, SIL OFL) cut to the characters
+    the formulas use, so that braces of ``cases`` stretch in every browser (MathML needs an
+    OpenType MATH font). Empty when ziamath or fontTools is missing: browsers then use their
+    own math font."""
+    import base64
+    import importlib.util
+    import io
+    import re
+    from pathlib import Path
+
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        return ""
+    spec = importlib.util.find_spec("ziamath")  # only its font file is used: no import
+    if spec is None or spec.origin is None:
+        return ""
+    source = Path(spec.origin).parent / "fonts" / "STIXTwoMath-Regular.ttf"
+    if not source.exists():
+        return ""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", " ".join(mathml)))
+    chars = set(text) | set("{}()[]|‖")
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.flavor = "woff"
+    font = TTFont(str(source))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (
+        '@font-face { font-family: "actloss math"; '
+        f'src: url(data:font/woff;base64,{data}) format("woff"); }}\n'
+        'math { font-family: "actloss math", math; }'
+    )
 
 
 def _list(title: str, items: Sequence[str]) -> str:
@@ -149,6 +190,8 @@ def render(sections: Sequence[Section] = ()) -> str:
                 idx = idx * len(c["values"]) + c["default"]
             e["plot"]["default"] = idx
     cards = "".join(card(fn, e) for fn, e in zip(fns, entries, strict=True))
+    font = math_font_css([_mathml(t) for fn in fns for t in (fn.info.formula, fn.info.derivative,
+                          fn.info.second_derivative) if t])  # fmt: skip
     props = sorted({p for e in entries for p in e["properties"]})
     tasks = sorted({t for fn in fns for t in fn.info.task})
     preset = {r.choice for r in rules.RULES if r.slot in ("hidden", "output")}
@@ -166,7 +209,7 @@ def render(sections: Sequence[Section] = ()) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>actloss atlas</title><style>{assets.CSS}</style>
+<title>actloss atlas</title><style>{assets.CSS}{font}</style>
 <script>{get_plotlyjs()}</script></head>
 <body>
 <header class="top"><h1>actloss atlas</h1><nav><a href="#functions">Functions</a>

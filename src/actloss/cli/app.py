@@ -91,9 +91,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import atlas, lab, listing, plot, recommend, show
+    from . import atlas, claims, lab, listing, plot, recommend, show
 
-    for module in (listing, show, plot, recommend, atlas, lab):
+    for module in (listing, show, plot, recommend, atlas, lab, claims):
         module.register(app)
 
 

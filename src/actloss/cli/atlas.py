@@ -17,15 +17,26 @@ def atlas_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "atlas.html"
     ),
+    claims: Annotated[Path, typer.Option("--claims",
+        help="Folder of `actloss claims` results for the Claims section (errata always).")] = Path(
+        "actloss-claims"),
     as_json: JsonOpt = False,
-) -> None:
+) -> None:  # fmt: skip
     """Write the atlas: one self-contained HTML page with every function, plots and sliders."""
     from ..atlas import build
+
+    sections = []
+    try:
+        from ..claims.atlas import atlas_section
+    except ImportError:  # the claims section needs the lab extra
+        pass
+    else:
+        sections.append(atlas_section(claims))
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise CliError(f"--out must be an .html file, got {str(out)!r}")
     try:
-        path = build(out)
+        path = build(out, sections)
     except OSError as exc:
         raise CliError(f"cannot write {str(out)!r}: {exc.strerror or exc}") from None
     size = path.stat().st_size

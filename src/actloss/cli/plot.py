@@ -39,7 +39,7 @@ def x_grid(fn: al.Function, x_range: tuple[float, float] | None) -> np.ndarray:
     """The plotting grid: the requested range, cut to where the entry's input is defined."""
     lo, hi = x_range if x_range is not None else curves.default_range(fn)
     dlo, dhi = (
-        _DOMAINS.get(fn.info.y_pred_kind, (-math.inf, math.inf))
+        _DOMAINS.get(curves.pred_kind(fn), (-math.inf, math.inf))
         if fn.info.kind == "loss"
         else (-math.inf, math.inf)
     )

@@ -1,0 +1,107 @@
+"""``actloss claims``: put the textbook claims to their experiments and print the verdicts."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .options import JsonOpt
+from .output import CliError, Output
+
+EXAMPLES = (
+    "Examples: actloss claims | actloss claims 8 --budget full | "
+    "actloss claims --json --out results/claims"
+)
+VERDICT_STYLE = {"supported": "green", "refuted": "red", "inconclusive": "yellow"}
+
+
+class BudgetName(str, Enum):
+    quick = "quick"
+    full = "full"
+
+
+def _fmt(v: Any, digits: int = 3) -> str:
+    if v is None:
+        return "–"
+    return f"{v:.{digits}g}"
+
+
+def _effect_text(d: dict[str, Any]) -> str:
+    if d["ci"] is None:
+        return f"max error {_fmt(d['effect'])}"
+    low, high = d["ci"]
+    unit = f" {d['unit']}" if d["unit"] else ""
+    return f"{_fmt(d['effect'])} [{_fmt(low)}, {_fmt(high)}]{unit} (n={d['n']})"
+
+
+def claims_command(
+    claim: Annotated[int | None, typer.Argument(
+        help="A claim number (1-15); every claim when omitted.", show_default=False)] = None,
+    budget: Annotated[BudgetName, typer.Option("--budget", "-b",
+        help="quick (all claims in minutes on 2 cores) or full (thorough).")] = BudgetName.quick,
+    out: Annotated[Path, typer.Option("--out", "-o",
+        help="Folder for the results store, the plots and claims.json.")] = Path("actloss-claims"),
+    as_json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Run the claims' experiments (resumable) and print each verdict with its effect and CI.
+
+    Every verdict is computed from the measured effect by the decision rule printed next to
+    it; the errata (wrong formulas printed in tutorials) follow with their numeric checks.
+    """
+    try:
+        from ..claims.errata import check_all
+        from ..claims.registry import CLAIMS, get_claim
+        from ..claims.runner import run_claim
+    except ImportError as exc:
+        raise CliError(f"actloss claims needs the lab extra ({exc.name} is missing)",
+                       "pip install 'actloss[lab]'") from None  # fmt: skip
+    try:
+        chosen = [get_claim(claim)] if claim is not None else list(CLAIMS)
+    except ValueError as exc:
+        raise CliError(str(exc), "actloss claims --help") from None
+    sink = Output(as_json)
+    results = []
+    for c in chosen:
+        sink.note(f"claim {c.id}: {c.statement} ...")
+        try:
+            results.append(run_claim(c, budget.value, out).to_dict())
+        except OSError as exc:
+            raise CliError(f"cannot write to {str(out)!r}: {exc.strerror or exc}") from None
+    errata = [e.to_dict() for e in check_all()]
+    payload = [{"kind": "claim", **r} for r in results]
+    payload += [{"kind": "erratum", **e} for e in errata]
+
+    def render(console: Any) -> None:
+        from rich.table import Table
+
+        table = Table(title=f"Claims ({budget.value} budget; effect = mean of per-seed paired "
+                      "differences, 95% t-interval)")  # fmt: skip
+        table.add_column("#", justify="right")
+        table.add_column("claim", overflow="fold", ratio=3)
+        table.add_column("verdict")
+        table.add_column("effect [95% CI]", overflow="fold", ratio=2)
+        table.add_column("decision rule", overflow="fold", ratio=3)
+        for r in results:
+            style = VERDICT_STYLE[r["verdict"]]
+            table.add_row(str(r["id"]), r["statement"], f"[{style}]{r['verdict']}[/]",
+                          _effect_text(r), r["rule"])  # fmt: skip
+        console.print(table)
+        trained = sum(r["trained"] for r in results)
+        console.print(f"trained {trained} runs now; store, plots and claims.json in {out}/")
+        et = Table(title="Errata: formulas printed wrongly in tutorials, checked numerically")
+        for col in ("function", "printed (wrong)", "right", "max |wrong - right|",
+                    "catalog vs finite difference"):  # fmt: skip
+            et.add_column(col, overflow="fold")
+        for e in errata:
+            et.add_row(e["function"], e["wrong"], e["right"], _fmt(e["max_difference"]),
+                       _fmt(e["catalog_vs_finite_difference"]))  # fmt: skip
+        console.print(et)
+
+    sink.emit(payload, render)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("claims", epilog=EXAMPLES)(claims_command)
