@@ -497,8 +497,9 @@ def _nan_rows(xp: Any, g: Any, bad: Any) -> Any:
     return xp.where(m, B.constant(xp, math.nan, g), g)
 
 
-def eps_for(xp: Any, like: Any) -> float:
-    """The clipping epsilon of probability losses: the machine epsilon of the compute dtype."""
+def clip_epsilon(xp: Any, like: Any) -> float:
+    """The clipping epsilon of probability losses: the machine epsilon of the compute dtype
+    (float32 for half-precision input), as scikit-learn's log_loss uses."""
     return B.eps(xp, like)
 
 
@@ -514,6 +515,7 @@ __all__ = [
     "check_probabilities",
     "check_reduction",
     "check_same_shape",
+    "clip_epsilon",
     "reduce",
     "signed_labels",
 ]

@@ -45,6 +45,8 @@ def test_info_is_complete(name: str) -> None:
     f = al.get(name)
     info = f.info
     assert info.task and info.y_pred_kind and info.formula and info.references, name
+    kinds = ("logits", "probabilities", "log_probabilities", "values", "distances", "parameters")
+    assert info.y_pred_kind.startswith(kinds), info.y_pred_kind
     assert set(info.reductions) >= {"mean", "sum", "none"}
     if f.kernels.has_grad:
         assert info.derivative

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import _numerics as N
 from .._backend import constant
-from .._loss import Parts, check_probabilities, check_same_shape, fail, signed_labels
+from .._loss import Parts, check_probabilities, check_same_shape, clip_epsilon, fail, signed_labels
 from .._spec import Constraint, Interval, Param, in_interval, non_negative
 from ._common import (
     ELEMENTWISE_REDUCTIONS,
@@ -54,10 +54,6 @@ SMOOTHING = Param(
     "Mix targets with the uniform distribution, in [0, 1].",
     constraint=in_interval(0.0, 1.0),
 )
-
-
-def _eps(xp: Any, x: Any) -> float:
-    return float(xp.finfo(x.dtype).eps)
 
 
 # --------------------------------------------------------------------- target weights
@@ -204,7 +200,7 @@ def _categorical_ce(xp: Any, y_true: Any, p: Any) -> Parts:
     name = "categorical_cross_entropy"
     kind, t = targets(name, xp, y_true, p)
     check_probabilities(name, xp, p, logits_variant="cross_entropy")
-    eps = _eps(xp, p)
+    eps = clip_epsilon(xp, p)
     pc = xp.clip(p, eps, 1.0 - eps)  # clip once, at the dtype's epsilon
     logp = xp.log(pc)
     if kind == "labels":
@@ -250,7 +246,7 @@ def _bce(xp: Any, y_true: Any, p: Any) -> Parts:
     t = float_target(name, xp, y_true, p)
     check_probabilities(name, xp, p, logits_variant="binary_cross_entropy_with_logits")
     check_probabilities(name, xp, t, what="y_true")
-    eps = _eps(xp, p)
+    eps = clip_epsilon(xp, p)
     pc = xp.clip(p, eps, 1.0 - eps)
     loss = -(t * xp.log(pc) + (1.0 - t) * xp.log1p(-pc))
     return Parts(loss, (pc - t) / (pc * (1.0 - pc)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._loss import Parts, check_probabilities, check_same_shape, signed_labels
+from .._loss import Parts, check_probabilities, check_same_shape, clip_epsilon, signed_labels
 from .._spec import Interval, Param, positive
 from ._common import ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS, float_target, log_softmax, need_target
 from ._define import define
@@ -34,7 +34,7 @@ def _xlogy(xp: Any, x: Any, logy: Any) -> Any:
 
 def _safe_log(xp: Any, x: Any) -> Any:
     """log x clipped at the dtype's epsilon (for probabilities that may be 0)."""
-    return xp.log(xp.clip(x, float(xp.finfo(x.dtype).eps), math.inf))
+    return xp.log(xp.clip(x, clip_epsilon(xp, x), math.inf))
 
 
 def _distributions(name: str, xp: Any, y_true: Any, q: Any, log_input: bool = False) -> Any:
@@ -53,7 +53,7 @@ def _kl(xp: Any, y_true: Any, q: Any, log_input: bool) -> Parts:
     loss = xp.sum(plogp - _xlogy(xp, p, logq), axis=-1)
     if log_input:
         return Parts(loss, -p)
-    return Parts(loss, -p / xp.clip(q, float(xp.finfo(q.dtype).eps), math.inf))
+    return Parts(loss, -p / xp.clip(q, clip_epsilon(xp, q), math.inf))
 
 
 kl_divergence = define(
