@@ -155,6 +155,11 @@ def validate(cfg: Config) -> None:
         need(d in DATASETS, "datasets", "names from " + ", ".join(DATASETS), d)
     need(bool(cfg.datasets), "datasets", "a non-empty list", cfg.datasets)
     need(bool(cfg.hidden), "hidden", "a non-empty list of activations", cfg.hidden)
+    from .functions import changes_width
+
+    for spec in cfg.hidden:
+        need(not changes_width(spec), "hidden",
+             "activations that keep the width (the GLU family halves it)", spec[0])  # fmt: skip
     need(bool(cfg.pairs), "pairs", "a non-empty list of LOSS:OUTPUT pairs", cfg.pairs)
     need(all(isinstance(w, int) and w > 0 for w in cfg.widths), "widths", "positive ints",
          cfg.widths)  # fmt: skip

@@ -1,0 +1,71 @@
+"""Every dataset and task trains; penalties come from the catalog; bad hidden activations."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from actloss.lab import ConfigError, data
+from actloss.lab.config import from_mapping
+from actloss.lab.functions import penalty
+from actloss.lab.runs import expand
+from actloss.lab.training import train_batch
+
+from ._tiny import tiny
+
+PAIR = {"binary": "binary_cross_entropy:sigmoid", "multiclass": "cross_entropy:identity",
+        "multilabel": "binary_cross_entropy:sigmoid", "regression": "huber:identity"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(data.DATASETS))
+def test_every_dataset_trains(name: str) -> None:
+    split = data.load(name, 200 if name not in ("wine",) else None)
+    for x in (split.x_train, split.x_val, split.x_test):
+        assert np.all(np.isfinite(x))
+    np.testing.assert_allclose(split.x_train.mean(axis=0), 0, atol=1e-9)  # standardized
+    task = data.task_of(name)
+    cfg = from_mapping({"dataset": name, "pairs": [PAIR[task], "mse:sigmoid"] if task in
+                        ("binary", "multilabel") else [PAIR[task]], "epochs": 4, "lr": 0.01},
+                       tiny(n_samples=None if name == "wine" else 200))  # fmt: skip
+    runs = expand(cfg)
+    res = train_batch(runs)
+    assert res.test_metric.shape == (len(runs),) and not res.diverged_epoch.any()
+    if task == "regression":
+        assert np.all(res.test_metric <= 1)  # R^2
+    else:
+        assert np.all((res.test_metric >= 0) & (res.test_metric <= 1))
+    assert np.all(res.train_loss[:, -1] < res.train_loss[:, 0])  # every model learns
+
+
+def test_multiclass_with_a_loss_that_needs_one_hot_targets() -> None:
+    cfg = from_mapping({"dataset": "wine", "pairs": ["mse:softmax", "cross_entropy:identity"]},
+                       tiny(n_samples=None, epochs=2))  # fmt: skip
+    res = train_batch(expand(cfg))
+    assert np.all(np.isfinite(res.test_loss))
+
+
+def test_l2_penalty_is_the_catalog_l2_per_model_and_shrinks_weights() -> None:
+    w = torch.randn(3, 4, 5, dtype=torch.float64)
+    np.testing.assert_allclose(penalty("l2")(w), w.square().sum(dim=(1, 2)), rtol=1e-12)
+    np.testing.assert_allclose(penalty("l1")(w), w.abs().sum(dim=(1, 2)), rtol=1e-12)
+    plain = train_batch(expand(tiny(epochs=4)))
+    shrunk = train_batch(expand(tiny(epochs=4, penalty="l2", penalty_coef=0.1)))
+    assert np.all(shrunk.extra["weight_l2"] < plain.extra["weight_l2"])
+
+
+def test_width_changing_hidden_activations_are_rejected() -> None:
+    with pytest.raises(ConfigError, match="keep the width"):
+        tiny(hidden=(("glu", ()),))
+
+
+def test_diagnostics_are_defined_as_documented() -> None:
+    res = train_batch(expand(tiny(hidden=(("relu", ()),), epochs=2)))
+    assert res.grad_norm.shape == (6, 2, 2) and np.all(res.grad_norm > 0)
+    assert np.all((res.dead_fraction >= 0) & (res.dead_fraction <= 1))
+    # sigmoid/tanh outputs are never exactly 0 on every sample: no dead output units
+    assert np.all(res.dead_fraction[:, :, 1] == 0)
+    assert np.all(res.mean_activation[:, :, 0] >= 0)  # relu
+    assert not math.isnan(float(res.mean_activation.sum()))
