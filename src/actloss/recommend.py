@@ -301,11 +301,11 @@ def snippet(choices: Mapping[Slot, Choice], framework: str) -> str:
             "model = keras.Sequential([",
             "    keras.Input((n_features,)),",
             "    keras.layers.Dense(64),",
-            f"    {_call(hidden.name, hidden.params, 'alk.get_layer')},",
+            f"    {_call(hidden.name, hidden.params, 'alk.get_activation')},",
             "    keras.layers.Dense(n_outputs),  # raw scores (logits)",
             "])",
             "model.compile(optimizer='adam',",
             f"              loss={_call(loss.name, loss.params, 'alk.get_loss')})",
-            f"predict = {_call(out.name, out.params, 'alk.get_layer')}  # at prediction time",
+            f"predict = {_call(out.name, out.params, 'alk.get_activation')}  # at prediction time",
         ])  # fmt: skip
     raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, got {framework!r}")
