@@ -102,3 +102,36 @@ class ToleranceRule:
 
     def describe(self) -> str:
         return f"supported if the largest absolute error is <= {self.tolerance:g}"
+
+
+@dataclass(frozen=True)
+class NonSuperiorityRule:
+    """For claims that an alternative is *not reliably better* (effect = alternative - baseline).
+
+    * ``supported``: at least ``min_seeds`` seeds and the CI's upper end is below ``margin``
+      (any gain is smaller than the margin);
+    * ``refuted``: the CI lies above 0 and the mean reaches ``margin`` (reliably better by at
+      least the margin);
+    * ``inconclusive``: otherwise.
+    """
+
+    margin: float
+    min_seeds: int = 3
+    unit: str = ""
+
+    def decide(self, effect: Effect) -> Verdict:
+        if effect.n < self.min_seeds or not math.isfinite(effect.mean):
+            return "inconclusive"
+        if effect.high < self.margin:
+            return "supported"
+        if effect.low > 0 and effect.mean >= self.margin:
+            return "refuted"
+        return "inconclusive"
+
+    def describe(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return (
+            f"supported if the upper end of the 95% CI of the paired gain (>= {self.min_seeds} "
+            f"seeds) is below {self.margin:g}{unit}; refuted if the CI lies above 0 and the mean "
+            f"gain is >= {self.margin:g}{unit}; inconclusive otherwise"
+        )

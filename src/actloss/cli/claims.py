@@ -96,7 +96,8 @@ def claims_command(
                     "catalog vs finite difference"):  # fmt: skip
             et.add_column(col, overflow="fold")
         for e in errata:
-            et.add_row(e["function"], e["wrong"], e["right"], _fmt(e["max_difference"]),
+            et.add_row(str(e["function"]), str(e["wrong"]), str(e["right"]),
+                       _fmt(e["max_difference"]),
                        _fmt(e["catalog_vs_finite_difference"]))  # fmt: skip
         console.print(et)
 

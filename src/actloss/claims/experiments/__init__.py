@@ -1,0 +1,1 @@
+"""The claims' experiments, by theme; each returns a ``_common.Measurement``."""

@@ -1,0 +1,222 @@
+"""What every claim experiment shares: its budget, training through the lab, per-seed values, plots.
+
+An experiment trains through ``actloss.lab.run`` (so its runs are hashed, stored in the
+lab's SQLite store under a tag per claim, and never trained twice), reads the numbers it
+needs back from the store, and returns a ``Measurement``: the per-seed paired differences
+(oriented so that a positive value is what the claim predicts) or, for a mathematical
+claim, the largest error, plus a table of means for the report and the path of its plot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...lab.config import fn_label, from_mapping
+from ...lab.runs import Run
+from ...lab.store import Store
+
+Values = dict[int, float]
+"""seed -> value of one measured combination."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much one claim trains: seeds, epochs, data size, the swept condition's values."""
+
+    seeds: int
+    epochs: int
+    n_samples: int
+    sweep: tuple[float, ...]
+    lrs: tuple[float, ...] = (1e-3,)
+    width: int = 32
+
+    def tiny(self) -> Budget:
+        """The smallest budget that still exercises every step (for tests)."""
+        return Budget(seeds=3, epochs=min(self.epochs, 3), n_samples=min(self.n_samples, 300),
+                      sweep=(self.sweep[0], self.sweep[-1]) if len(self.sweep) > 1 else self.sweep,
+                      lrs=self.lrs[-1:], width=min(self.width, 8))  # fmt: skip
+
+
+@dataclass
+class Measurement:
+    """What an experiment measured."""
+
+    differences: Values | None = None  # per-seed paired effect (positive = as claimed)
+    max_error: float | None = None  # mathematical claims: the largest error
+    table: dict[str, Any] = field(default_factory=dict)  # means per condition, for reports
+    plot: Path | None = None
+
+
+@dataclass
+class Context:
+    """Where an experiment trains and writes, and what it may spend."""
+
+    folder: Path
+    tag: str
+    budget: Budget
+    claim_id: int = 0
+    trained: int = 0
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def store(self) -> Store:
+        return Store(self.folder)
+
+    @property
+    def seeds(self) -> tuple[int, ...]:
+        return tuple(range(self.budget.seeds))
+
+    def train(self, **config: Any) -> list[Run]:
+        """Train (or find in the store) the runs of one lab configuration."""
+        from ...lab import run
+
+        defaults = {"seeds": self.seeds, "epochs": self.budget.epochs,
+                    "n_samples": self.budget.n_samples}  # fmt: skip
+        cfg = from_mapping({**defaults, **config})
+        runs, trained = run(cfg, self.folder, tag=self.tag)
+        self.trained += trained
+        self.runs += runs
+        return runs
+
+    def rows(self, runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
+        """run_id -> the run's row in the store."""
+        return {r["run_id"]: r for r in self.store.runs(r.run_id for r in runs)}
+
+    def plot_path(self) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self.folder / f"claim-{self.claim_id:02d}.png"
+
+
+def name(spec: Any) -> str:
+    """A run's function label: ``relu``, ``leaky_relu(negative_slope=0.01)``."""
+    return fn_label(spec)
+
+
+def collect(
+    runs: Iterable[Run], value: Mapping[str, float], key: Callable[[Run], Any]
+) -> dict[Any, Values]:
+    """Group ``value[run_id]`` by ``key(run)`` and seed."""
+    out: dict[Any, Values] = {}
+    for r in runs:
+        out.setdefault(key(r), {})[r.seed] = value[r.run_id]
+    return out
+
+
+def combine(fn: Callable[..., float], *groups: Mapping[int, float]) -> Values:
+    """Per seed (seeds present in every group): ``fn(group_1[seed], group_2[seed], ...)``."""
+    seeds = set.intersection(*(set(g) for g in groups)) if groups else set()
+    return {s: fn(*(g[s] for g in groups)) for s in sorted(seeds)}
+
+
+def mean_over(*groups: Mapping[int, float]) -> Values:
+    return combine(lambda *v: float(np.mean(v)), *groups)
+
+
+def best_lr(runs: Sequence[Run], rows: Mapping[str, Mapping[str, Any]],
+            key: Callable[[Run], Any]) -> list[Run]:  # fmt: skip
+    """Per ``key``, keep the runs of the learning rate with the best mean final validation metric.
+
+    Chosen on validation data (never test data), as ``lab.stats.best_lr`` does.
+    """
+    scores: dict[Any, dict[float, list[float]]] = {}
+    for r in runs:
+        v = rows[r.run_id]["final_val_metric"] if r.run_id in rows else None
+        ok = v is not None and rows[r.run_id]["status"] == "finished"
+        score = float(v) if ok and v is not None else -math.inf
+        scores.setdefault(key(r), {}).setdefault(r.lr, []).append(score)
+    chosen = {k: max(lrs, key=lambda lr: (float(np.mean(lrs[lr])), -lr))
+              for k, lrs in scores.items()}  # fmt: skip
+    return [r for r in runs if chosen[key(r)] == r.lr]
+
+
+def epochs_to_target(row: Mapping[str, Any]) -> float:
+    """Epochs to the target validation metric; a run that never got there counts epochs + 1."""
+    e = row["epochs_to_target"]
+    return float(row["epochs"] + 1 if e is None else e)
+
+
+def curve_mean(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """Mean over runs at each epoch, ignoring NaN (NaN where no run has a number)."""
+    a = np.array(arrays, dtype=float)
+    ok = np.isfinite(a)
+    count = ok.sum(axis=0)
+    total = np.where(ok, a, 0.0).sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def finite_mean(values: Iterable[float]) -> float:
+    v = [x for x in values if math.isfinite(x)]
+    return float(np.mean(v)) if v else math.nan
+
+
+def summary(groups: Mapping[Any, Values]) -> dict[str, float]:
+    """key -> mean over seeds (for the report table)."""
+    return {str(k): finite_mean(v.values()) for k, v in groups.items()}
+
+
+# ---------------------------------------------------------------------------------- plots
+def figure(title: str, xlabel: str, ylabel: str) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=90)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    return fig, ax
+
+
+def band(ax: Any, xs: Sequence[float], per_x: Sequence[Values], label: str, **style: Any) -> None:
+    """Mean over seeds at each x, with the 95% t-interval of the mean as error bars."""
+    from ...lab.stats import mean_ci
+
+    means, lows, highs = [], [], []
+    for values in per_x:
+        m, _sd, (lo, hi) = mean_ci(list(values.values()))
+        means.append(m)
+        lows.append(m - lo if math.isfinite(lo) else 0.0)
+        highs.append(hi - m if math.isfinite(hi) else 0.0)
+    ax.errorbar(xs, means, yerr=[lows, highs], label=label, capsize=3, marker="o", ms=4, **style)
+
+
+def save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def layer_stats(ctx: Context, runs: Sequence[Run], column: str,
+                epoch: int | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+    """run_id -> per-layer ``column`` of ``diagnostics`` at ``epoch`` (default: the last)."""
+    out: dict[str, dict[int, float]] = {}
+    ids = [r.run_id for r in runs]
+    want = {r.run_id: (r.epochs if epoch is None else epoch) for r in runs}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = ctx.store.query(
+            f"SELECT run_id, epoch, layer, {column} AS v FROM diagnostics "
+            f"WHERE run_id IN ({marks})", chunk,
+        )  # fmt: skip
+        for row in rows:
+            if row["epoch"] == want[row["run_id"]]:
+                v = math.nan if row["v"] is None else float(row["v"])
+                out.setdefault(row["run_id"], {})[row["layer"]] = v
+    return {k: np.array([d[i] for i in sorted(d)]) for k, d in out.items()}
+
+
+def extra(ctx: Context, runs: Sequence[Run], metric: str) -> dict[str, float]:
+    """run_id -> a number of the store's ``metrics`` table (``training.test_extras``)."""
+    got = ctx.store.metrics(r.run_id for r in runs)
+    return {k: v.get(metric, math.nan) for k, v in got.items()}
