@@ -62,23 +62,31 @@ def per_combination(runs: list[Any], values: np.ndarray) -> dict[str, float]:
     return {k: round(float(np.mean(v)), 4) for k, v in out.items()}
 
 
-def batched(seeds: int) -> tuple[float, dict[str, float]]:
+EPOCHS = 50
+
+
+def config(**kw: Any) -> Any:
     from actloss.lab import Config
+
+    return Config(epochs=EPOCHS, **kw)
+
+
+def batched(seeds: int) -> tuple[float, dict[str, float]]:
     from actloss.lab.runs import expand
     from actloss.lab.training import train_batch
 
-    runs = expand(Config(seeds=tuple(range(seeds))))
+    runs = expand(config(seeds=tuple(range(seeds))))
     t = time.perf_counter()
     res = train_batch(runs)
     return time.perf_counter() - t, per_combination(runs, res.test_metric)
 
 
 def compare_pipeline() -> float:
-    from actloss.lab import Config, compare
+    from actloss.lab import compare
 
     with tempfile.TemporaryDirectory() as folder:
         t = time.perf_counter()
-        compare(Config(), folder)
+        compare(config(), folder)
         return time.perf_counter() - t
 
 
@@ -87,10 +95,10 @@ def torch_loop() -> tuple[float, dict[str, float]]:
     import torch
     from torch import nn
 
-    from actloss.lab import Config, data
+    from actloss.lab import data
     from actloss.lab.runs import expand
 
-    runs = expand(Config())
+    runs = expand(config())
     split = data.load("classification")
     x = torch.as_tensor(split.x_train, dtype=torch.float32)
     y = torch.as_tensor(split.y_train, dtype=torch.float32).reshape(-1, 1)
@@ -131,13 +139,13 @@ def keras_fit(n_models: int) -> tuple[float, dict[str, float]]:
     os.environ.setdefault("KERAS_BACKEND", "torch")
     import keras
 
-    from actloss.lab import Config, data
+    from actloss.lab import data
     from actloss.lab.runs import expand
 
     split = data.load("classification")
     x = np.concatenate([split.x_train, split.x_val]).astype("float32")
     y = np.concatenate([split.y_train, split.y_val]).astype("float32")
-    runs = expand(Config())
+    runs = expand(config())
     chosen = [runs[i] for i in np.linspace(0, len(runs) - 1, n_models).astype(int)]
     accs = []
     t0 = time.perf_counter()
@@ -162,7 +170,10 @@ def main() -> None:
     ap.add_argument("--keras", type=int, default=3, help="models to fit with Keras (0: skip)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json", help="also write the results to this file")
+    ap.add_argument("--epochs", type=int, default=50, help="50 as in the tutorials")
     args = ap.parse_args()
+    global EPOCHS
+    EPOCHS = args.epochs
     import torch
 
     torch.set_num_threads(args.threads)
