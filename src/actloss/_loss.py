@@ -55,6 +55,7 @@ class LossKernels(Kernels):
     inputs: tuple[str, ...] = ("y_pred",)
     variadic: bool = False  # y_pred is a sequence of any length (regularizers)
     has_grad: bool = True
+    class_axis: bool = False  # has an ``axis`` parameter: the class (event) axis of y_pred
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -388,6 +389,9 @@ class Loss(Function):
         if yt is not None and B.is_floating(xp, yt.dtype) and like is not None:
             yt = xp.astype(yt, like.dtype)
         p = self.resolve_params(params, xp, like)
+        moved = None
+        if self.kernels.class_axis:  # kernels see the class axis last; gradients move back
+            preds, yt, moved = _class_axis_last(self.info.name, xp, preds, yt, p.pop("axis"))
         arg = preds if packed else preds[0]
         parts = self.kernels.value(xp, yt, arg, **p)
         parts = _propagate_nan(xp, parts, yt, preds)
@@ -399,6 +403,8 @@ class Loss(Function):
         value = B.finish(xp, value, out_dtype)
         if grad is None:
             return value, None
+        if moved is not None:
+            grad = xp.moveaxis(grad, -1, moved)
         if isinstance(grad, (tuple, list)):
             return value, type(grad)(B.finish(xp, g, out_dtype) for g in grad)
         return value, B.finish(xp, grad, out_dtype)
@@ -452,6 +458,20 @@ class Loss(Function):
         if self.kernels.check_params is not None:
             self.kernels.check_params(out)
         return out
+
+
+def _class_axis_last(name: str, xp: Any, preds: list[Any], y_true: Any,
+                     axis: int) -> tuple[list[Any], Any, int | None]:  # fmt: skip
+    """Move the class axis of y_pred (and of a y_true of the same shape) to the end."""
+    x = preds[0]
+    if x.ndim == 0 or not -x.ndim <= axis < x.ndim:
+        raise fail(name, f"axis {axis} is out of range for y_pred with {x.ndim} dims")
+    a = axis % x.ndim
+    if a == x.ndim - 1:
+        return preds, y_true, None
+    if y_true is not None and tuple(y_true.shape) == tuple(x.shape):
+        y_true = xp.moveaxis(y_true, a, -1)
+    return [xp.moveaxis(x, a, -1)], y_true, a
 
 
 class ParamTypeError(TypeError):

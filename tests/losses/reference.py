@@ -231,6 +231,11 @@ def _ce_samples(rng: np.random.Generator) -> list[Sample]:
         Sample(soft, z, {}, "soft"),
         Sample(soft, z, {"weight": w, "label_smoothing": 0.3}, "soft-all"),
         Sample(y3, z3, {"label_smoothing": 0.1}, "3d"),
+        # PyTorch's layout (N, C, d): classes on axis 1
+        Sample(y3, np.moveaxis(z3, -1, 1), {"axis": 1, "weight": w[:1].repeat(5)}, "axis1"),
+        Sample(
+            np.moveaxis(_softmax_np(z3), -1, 1), np.moveaxis(z3, -1, 1), {"axis": 1}, "axis1-soft"
+        ),
     ]
 
 
@@ -241,9 +246,13 @@ def _ce_ref(
     weight: Any = None,
     ignore_index: int = -100,
     label_smoothing: float = 0.0,
+    axis: int = -1,
 ) -> torch.Tensor:
-    zz = z.movedim(-1, 1) if z.ndim > 2 else z
-    tt = t.movedim(-1, 1) if (t.dtype.is_floating_point and t.ndim > 2) else t
+    if axis == 1:  # already PyTorch's (N, C, d1, ...) layout
+        zz, tt = z, t
+    else:
+        zz = z.movedim(-1, 1) if z.ndim > 2 else z
+        tt = t.movedim(-1, 1) if (t.dtype.is_floating_point and t.ndim > 2) else t
     return F.cross_entropy(
         zz,
         tt,
@@ -268,6 +277,12 @@ def _nll_samples(rng: np.random.Generator) -> list[Sample]:
         Sample(s.y_true, np.log(_softmax_np(s.y_pred)), s.params, s.tag)
         for s in _ce_samples(rng)
         if s.tag in ("labels", "weight", "ignore", "ignore-2")
+    ] + [
+        Sample(
+            s.y_true, np.log(_softmax_np(s.y_pred.swapaxes(1, -1))).swapaxes(1, -1), s.params, s.tag
+        )
+        for s in _ce_samples(rng)
+        if s.tag == "axis1"
     ]
 
 
@@ -275,7 +290,7 @@ entry(
     Entry(
         "nll",
         _nll_samples,
-        lambda t, lp, r, weight=None, ignore_index=-100: F.nll_loss(
+        lambda t, lp, r, weight=None, ignore_index=-100, axis=-1: F.nll_loss(
             lp, t, weight=_tt(weight), ignore_index=ignore_index, reduction=r
         ),
     )
@@ -792,8 +807,10 @@ def _dist_samples(rng: np.random.Generator) -> list[Sample]:
     return [Sample(p, q, {}, "probs"), Sample(p0, q, {}, "zeros")]
 
 
-def _kl_ref(t, q, r, log_input=False):  # type: ignore[no-untyped-def]
+def _kl_ref(t, q, r, log_input=False, axis=-1):  # type: ignore[no-untyped-def]
     logq = q if log_input else torch.log(q)
+    if axis != -1:  # per-sample KL over the class axis, then the plain reduction
+        return reduce_ref(F.kl_div(logq, t, reduction="none").sum(axis), r)
     if r == "none":
         return F.kl_div(logq, t, reduction="none").sum(-1)
     return F.kl_div(logq, t, reduction="batchmean" if r == "mean" else "sum")
@@ -807,6 +824,14 @@ entry(
             + [
                 Sample(s.y_true, np.log(s.y_pred), {"log_input": True}, s.tag + "-log")
                 for s in _dist_samples(rng)
+            ]
+            + [
+                Sample(
+                    rng.dirichlet(np.ones(4), size=(3, 2)).swapaxes(1, 2),
+                    rng.dirichlet(np.ones(4), size=(3, 2)).swapaxes(1, 2),
+                    {"axis": 1},
+                    "axis1",
+                )
             ]
         ),
         _kl_ref,

@@ -156,6 +156,18 @@ CASES = [
         ValueError,
         "'margin' must be",
     ),
+    (
+        "axis out of range",
+        call("cross_entropy", Y, Z, axis=2),
+        ValueError,
+        "axis 2 is out of range for y_pred with 2 dims",
+    ),
+    (
+        "axis not int",
+        call("cross_entropy", Y, Z, axis=1.0),
+        ValueError,
+        "'axis' must be an integer",
+    ),
     # reduction and sample weights
     (
         "unknown reduction",

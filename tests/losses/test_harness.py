@@ -24,6 +24,7 @@ from ._util import (
     samples_of,
     to_np,
     to_ns,
+    to_torch,
     torch_ref,
     tree_map,
 )
@@ -89,6 +90,24 @@ def test_grad_matches_autograd(name: str, i: int, reduction: str) -> None:
     assert_close(g2, leaves(to_np(g)), 1e-14)
     for gi, pi in zip(leaves(g), leaves(s.y_pred), strict=True):
         assert gi.shape == np.shape(pi) and gi.dtype == np.float64
+
+
+@pytest.mark.parametrize(("name", "i"), cases("grad"))
+def test_vjp_of_per_sample_losses_matches_autograd(name: str, i: int) -> None:
+    """Loss.vjp: the gradient of sum(cotangent * per-sample loss), as adapters use it."""
+    s = samples_of(name)[i]
+    f = al.get(name)
+    none = f(s.y_true, s.y_pred, reduction="none", **s.params)
+    ct = np.random.default_rng(i).normal(size=np.shape(none))
+    g = f.vjp(s.y_true, s.y_pred, ct, **s.params)
+    yp = to_torch(s.y_pred, requires_grad=True)
+    out = TABLE[name].ref(to_torch(s.y_true), yp, "none", **s.params)
+    ref = torch.autograd.grad((out * torch.tensor(ct)).sum(), leaves(yp), allow_unused=True)
+    ref = [
+        np.zeros(np.shape(p)) if r is None else r.numpy()
+        for r, p in zip(ref, leaves(yp), strict=True)
+    ]
+    assert_close(g, ref, rtol=TABLE[name].grad_rtol, what=f"{name} vjp")
 
 
 @pytest.mark.parametrize(("name", "i"), cases("grad"))

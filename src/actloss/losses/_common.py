@@ -8,6 +8,7 @@ from typing import Any
 from .. import _numerics as N
 from .._backend import is_floating, is_integral
 from .._loss import Parts, check_labels, check_same_shape, fail
+from .._spec import Param
 
 ELEMENTWISE_REDUCTIONS = {
     "none": r"s\,\ell \text{ (elementwise, the shape of y\_pred)}",
@@ -21,6 +22,15 @@ ROW_REDUCTIONS = {
     "sum": r"\sum_i s_i\,\ell_i",
     "mean": r"\frac{\sum_i s_i\,\ell_i}{\sum_i s_i}",
 }
+
+
+AXIS = Param(
+    "axis",
+    -1,
+    "The class axis of y_pred (and of probability targets); -1 as Keras, 1 for PyTorch's "
+    "(N, C, d1, ...) layout.",
+    kind="int",
+)
 
 
 def need_target(name: str, y_true: Any) -> Any:

@@ -16,6 +16,7 @@ from .._backend import constant
 from .._loss import Parts, check_probabilities, check_same_shape, clip_epsilon, fail, signed_labels
 from .._spec import Constraint, Interval, Param, in_interval, non_negative
 from ._common import (
+    AXIS,
     ELEMENTWISE_REDUCTIONS,
     class_weight_of,
     float_target,
@@ -132,8 +133,9 @@ CE_COMMON: dict[str, Any] = {
 cross_entropy = define(
     "cross_entropy",
     aliases={"softmax_cross_entropy": {}, "sparse_categorical_cross_entropy": {}},
+    class_axis=True,
     kernel=_cross_entropy,
-    params=(WEIGHT, IGNORE, SMOOTHING),
+    params=(WEIGHT, IGNORE, SMOOTHING, AXIS),
     family="classification",
     summary="Softmax cross-entropy on logits, with integer labels or probability targets.",
     formula=r"\ell_i = -(1-\varepsilon)\,w_{y_i}\log p_{i y_i} - \frac{\varepsilon}{C}\sum_c "
@@ -176,8 +178,9 @@ def _nll(xp: Any, y_true: Any, logp: Any, weight: Any, ignore_index: int) -> Par
 nll = define(
     "nll",
     aliases={"nll_loss": {}, "negative_log_likelihood": {}},
+    class_axis=True,
     kernel=_nll,
-    params=(WEIGHT, IGNORE),
+    params=(WEIGHT, IGNORE, AXIS),
     family="classification",
     summary="Negative log-likelihood of integer labels under given log-probabilities.",
     formula=r"\ell_i = -w_{y_i}\,\log p_{i y_i}",
@@ -213,6 +216,8 @@ def _categorical_ce(xp: Any, y_true: Any, p: Any) -> Parts:
 
 categorical_cross_entropy = define(
     "categorical_cross_entropy",
+    params=(AXIS,),
+    class_axis=True,
     kernel=_categorical_ce,
     family="classification",
     summary="Cross-entropy of probability predictions against one-hot or soft targets.",
@@ -451,6 +456,7 @@ def _softmax_focal(
 softmax_focal = define(
     "softmax_focal",
     aliases={"multiclass_focal": {}},
+    class_axis=True,
     kernel=_softmax_focal,
     params=(
         Param(
@@ -462,6 +468,7 @@ softmax_focal = define(
         WEIGHT,
         IGNORE,
         SMOOTHING,
+        AXIS,
     ),
     family="classification",
     summary="Multi-class focal loss on logits: cross-entropy with each class term scaled by "
@@ -571,6 +578,7 @@ def _multiclass_hinge(xp: Any, y_true: Any, s: Any, margin: float, variant: str)
 
 multiclass_hinge = define(
     "multiclass_hinge",
+    class_axis=True,
     kernel=_multiclass_hinge,
     params=(
         Param(
@@ -586,6 +594,7 @@ multiclass_hinge = define(
             kind="choice",
             choices=("crammer_singer", "weston_watkins"),
         ),
+        AXIS,
     ),
     family="classification",
     summary="Multi-class hinge loss on class scores (Crammer-Singer or Weston-Watkins).",

@@ -12,7 +12,14 @@ from typing import Any
 
 from .._loss import Parts, check_probabilities, check_same_shape, clip_epsilon, signed_labels
 from .._spec import Interval, Param, positive
-from ._common import ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS, float_target, log_softmax, need_target
+from ._common import (
+    AXIS,
+    ELEMENTWISE_REDUCTIONS,
+    ROW_REDUCTIONS,
+    float_target,
+    log_softmax,
+    need_target,
+)
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)
@@ -59,6 +66,7 @@ def _kl(xp: Any, y_true: Any, q: Any, log_input: bool) -> Parts:
 kl_divergence = define(
     "kl_divergence",
     aliases={"kl_div": {}, "kld": {}},
+    class_axis=True,
     kernel=_kl,
     params=(
         Param(
@@ -67,6 +75,7 @@ kl_divergence = define(
             "y_pred holds log-probabilities (True) or probabilities.",
             kind="bool",
         ),
+        AXIS,
     ),
     summary="Kullback-Leibler divergence KL(y_true || y_pred) between distributions along the "
     "last axis.",
@@ -107,6 +116,8 @@ def _js(xp: Any, y_true: Any, q: Any) -> Parts:
 js_divergence = define(
     "js_divergence",
     aliases={"jensen_shannon": {}},
+    params=(AXIS,),
+    class_axis=True,
     kernel=_js,
     summary="Jensen-Shannon divergence: the symmetrized, bounded KL to the mixture "
     "m = (p + q) / 2.",
@@ -146,6 +157,7 @@ def _distillation(xp: Any, y_true: Any, s: Any, temperature: float) -> Parts:
 distillation = define(
     "distillation",
     aliases={"knowledge_distillation": {}},
+    class_axis=True,
     kernel=_distillation,
     params=(
         Param(
@@ -154,6 +166,7 @@ distillation = define(
             "Softmax temperature T (> 0) for teacher and student.",
             constraint=positive(),
         ),
+        AXIS,
     ),
     summary="Knowledge distillation: T^2 KL(softmax(teacher/T) || softmax(student/T)); y_true is "
     "the teacher's logits.",

@@ -9,7 +9,7 @@ from typing import Any
 from .._loss import Parts
 from .._spec import Interval, Param, in_interval, real
 from ..activations import sparsemax as _sparsemax
-from ._common import ROW_REDUCTIONS, gather_last, log_softmax, onehot_mask, targets
+from ._common import AXIS, ROW_REDUCTIONS, gather_last, log_softmax, onehot_mask, targets
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)
@@ -46,6 +46,7 @@ def _poly1(xp: Any, y_true: Any, z: Any, epsilon: float) -> Parts:
 poly1_cross_entropy = define(
     "poly1_cross_entropy",
     aliases={"poly1": {}, "poly_loss": {}},
+    class_axis=True,
     kernel=_poly1,
     params=(
         Param(
@@ -54,6 +55,7 @@ poly1_cross_entropy = define(
             "Weight of the first polynomial term (optax's default 2).",
             constraint=real(),
         ),
+        AXIS,
     ),
     summary="Poly-1 loss: cross-entropy plus epsilon (1 - p_t), the leading term of its "
     "polynomial expansion.",
@@ -87,6 +89,7 @@ def _gce(xp: Any, y_true: Any, z: Any, q: float) -> Parts:
 generalized_cross_entropy = define(
     "generalized_cross_entropy",
     aliases={"gce": {}},
+    class_axis=True,
     kernel=_gce,
     params=(
         Param(
@@ -95,6 +98,7 @@ generalized_cross_entropy = define(
             "Interpolates cross-entropy (q -> 0) and MAE (q = 1), in (0, 1].",
             constraint=in_interval(0.0, 1.0, closed="(]"),
         ),
+        AXIS,
     ),
     summary="Generalized cross-entropy (L_q loss) for noisy labels: (1 - p_y^q) / q.",
     formula=r"\ell_i = \frac{1 - p_{iy_i}^{\,q}}{q},\quad p_i = \operatorname{softmax}(z_i)",
@@ -124,6 +128,8 @@ def _sparsemax_loss(xp: Any, y_true: Any, z: Any) -> Parts:
 
 sparsemax_loss = define(
     "sparsemax_loss",
+    params=(AXIS,),
+    class_axis=True,
     kernel=_sparsemax_loss,
     summary="The sparsemax loss: the natural loss of sparsemax, as cross-entropy is of softmax.",
     formula=r"\ell_i = -y_i\cdot z_i + \tfrac12\sum_{j\in S(z_i)}(z_{ij}^2 - \tau(z_i)^2) + "
