@@ -320,7 +320,7 @@ def _squareplus_grad(xp: Any, x: Any, b: float) -> Any:
     xf = N.finite_or_zero(xp, x)
     r = xp.hypot(xf, constant(xp, math.sqrt(b), xf))
     pos = 0.5 * (1.0 + N.relu(xp, xf) / r)
-    neg = b / (2.0 * r * (r - N.neg_part(xp, xf)))  # (r + x) / (2 r) for x < 0
+    neg = b / (2.0 * r) / (r - N.neg_part(xp, xf))  # (r + x) / (2 r) for x < 0; no r^2
     return N.with_limits(xp, x, xp.where(xf >= 0, pos, neg), 0.0, 1.0)
 
 
@@ -374,7 +374,11 @@ sparse_plus = define(
     r"x \ge 1 \end{cases}",
     second_derivative=r"f''(x) = \begin{cases} 1/2 & -1 < x < 1 \\ 0 & \text{otherwise} "
     r"\end{cases}",
-    value=lambda xp, x: _sparse_plus_pieces(xp, x, xp.zeros_like(x), 0.25 * (x + 1.0) ** 2, x),
+    # the middle piece on x clipped to [-1, 1]: where() evaluates it everywhere, and
+    # (x + 1)^2 would overflow for |x| > 1.3e154
+    value=lambda xp, x: _sparse_plus_pieces(
+        xp, x, xp.zeros_like(x), 0.25 * (xp.clip(x, -1.0, 1.0) + 1.0) ** 2, x
+    ),
     grad=lambda xp, x: _sparse_plus_pieces(
         xp, x, xp.zeros_like(x), 0.5 * (x + 1.0), xp.ones_like(x)
     ),
@@ -398,7 +402,8 @@ sparse_plus = define(
 # --------------------------------------------------------------------------- hard_swish
 def _hard_swish(xp: Any, x: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
-    return N.with_limits(xp, x, xf * xp.clip(xf + 3.0, 0.0, 6.0) / 6.0, 0.0, INF)
+    # x * (relu6(x + 3) / 6), not (x * relu6(x + 3)) / 6, which overflows for x > max / 6
+    return N.with_limits(xp, x, xf * (xp.clip(xf + 3.0, 0.0, 6.0) / 6.0), 0.0, INF)
 
 
 def _hard_swish_grad(xp: Any, x: Any) -> Any:
@@ -448,10 +453,27 @@ def _no_limit(xp: Any, x: Any, y: Any) -> Any:
     return xp.where(xp.isinf(x), constant(xp, math.nan, y), y)
 
 
+def _snake_sc(xp: Any, x: Any, a: Any) -> tuple[Any, Any]:
+    """sin(a x), cos(a x). The double angles are formed from them, so 2 a x never overflows:
+    sin(2ax) = 2 s c, 1 + sin(2ax) = (s + c)^2 (exactly >= 0), cos(2ax) = (c - s)(c + s)."""
+    z = a * N.finite_or_zero(xp, x)
+    return xp.sin(z), xp.cos(z)
+
+
+def _snake_grad(xp: Any, x: Any, a: Any) -> Any:
+    s, c = _snake_sc(xp, x, a)
+    return _no_limit(xp, x, (s + c) * (s + c))
+
+
+def _snake_grad2(xp: Any, x: Any, a: Any) -> Any:
+    s, c = _snake_sc(xp, x, a)
+    return _no_limit(xp, x, 2.0 * a * ((c - s) * (c + s)))
+
+
 def _snake_da(xp: Any, x: Any, a: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
-    s = xp.sin(a * xf)
-    return _no_limit(xp, x, xf * xp.sin(2.0 * a * xf) / a - s * s / (a * a))
+    s, c = _snake_sc(xp, x, a)
+    return _no_limit(xp, x, xf * (2.0 * s * c / a) - s * s / (a * a))
 
 
 snake = define(
@@ -473,8 +495,8 @@ snake = define(
         ),
     ),
     value=_snake,
-    grad=lambda xp, x, a: _no_limit(xp, x, 1.0 + xp.sin(2.0 * a * N.finite_or_zero(xp, x))),
-    grad2=lambda xp, x, a: _no_limit(xp, x, 2.0 * a * xp.cos(2.0 * a * N.finite_or_zero(xp, x))),
+    grad=_snake_grad,
+    grad2=_snake_grad2,
     param_grads={"a": _snake_da},
     output_range=Interval(-INF, INF),
     monotonic=True,
