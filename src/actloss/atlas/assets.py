@@ -26,7 +26,7 @@ section > h2 { margin: 1.6rem 0 .6rem; }
 .math { overflow-x: auto; margin: .3rem 0; }
 .math .eq { margin: .25rem 0; }
 .math .eq > span.lbl { display: inline-block; width: 5.5rem; color: var(--muted); font-size: .8rem; }
-math { font-size: 1.1rem; } mtd { padding: 0 .6em 0 0; }
+math { font-size: 1.1rem; } mtd { padding: .35ex .7em .35ex 0; text-align: left; }
 .plot { height: 250px; }
 .controls label { display: flex; align-items: center; gap: .5rem; font-size: .9rem; }
 .controls input[type=range] { flex: 1; }

@@ -140,7 +140,9 @@ def card(fn: al.Function, entry: dict[str, Any]) -> str:
         + _list("Notes", info.notes)
         + _list("References", info.references)
     )
-    badges = "".join(f'<span class="badge">{_e(p)}</span>' for p in entry["properties"])
+    badges = "".join(
+        f'<span class="badge">{_e(p)}</span>' for p in entry["properties"] if p != info.family
+    )
     return (
         f'<article class="card" id="fn-{_e(info.name)}" data-name="{_e(info.name)}" '
         f'data-kind="{_e(info.kind)}" data-props="{_e(" ".join(entry["properties"]))}" '
