@@ -93,6 +93,8 @@ gelu = define(
     notes=(
         "Phi(x) is computed as erfc(-x/sqrt 2)/2 with W. J. Cody's rational erfc, accurate "
         "in the left tail where 1 + erf would cancel.",
+        "The exact and tanh forms differ by at most 4.73e-4 (|x Phi(x) - tanh form| at "
+        "x = +-2.70); approximate='tanh' is not a rounding of the exact form.",
     ),
     references=(
         "D. Hendrycks, K. Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415 (2016).",
