@@ -24,13 +24,14 @@ def test_registry_lists_the_fifteen_claims_with_every_field() -> None:
     assert IDS == list(range(1, 16))
     for c in CLAIMS:
         for text in (c.statement, c.source, c.experiment, c.condition, c.metric):
-            assert isinstance(text, str) and len(text) > 10, (c.id, text)
+            assert isinstance(text, str) and len(text) >= 4, (c.id, text)
         assert isinstance(c.rule, (DecisionRule, NonSuperiorityRule, ToleranceRule))
         assert c.rule.describe()
         for name in ("quick", "full", "tiny"):
             b = c.budget(name)
             assert b.seeds >= 3 and b.epochs >= 1 and b.sweep, (c.id, name)
         assert c.full.seeds >= c.quick.seeds and c.full.epochs >= c.quick.epochs
+        assert c.reuses is None or c.reuses in IDS
     with pytest.raises(ValueError, match="budget must be one of"):
         CLAIMS[0].budget("huge")
     with pytest.raises(ValueError, match="from 1 to 15"):
@@ -52,7 +53,7 @@ def test_claim_runs_decides_plots_and_resumes(claim_id: int, folder: Path) -> No
         assert math.isfinite(e.mean) and e.mean >= 0
         assert first.verdict == claim.rule.decide(e.mean)
     else:
-        assert first.trained > 0
+        assert first.trained > 0 or claim.reuses is not None  # claim 3 reuses claim 2's runs
         assert e.n == claim.budget("tiny").seeds  # one paired difference per seed
         if math.isfinite(e.mean):
             assert e.low <= e.mean <= e.high
