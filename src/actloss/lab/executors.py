@@ -50,7 +50,11 @@ def _init_worker() -> None:
 
 
 def _process_pool(batches: Sequence[list[Run]], jobs: int) -> Iterator[Done]:
-    ctx = multiprocessing.get_context("spawn")  # no fork of a process that has torch threads
+    # forkserver: workers fork from a clean server process that has imported the training
+    # code once (no fork of this process, which may run torch threads)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["actloss.lab.training", "actloss.torch", "sklearn.datasets",
+                                "sklearn.model_selection"])  # fmt: skip
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
         pending = {pool.submit(train_batch, b): b for b in batches}
         while pending:
