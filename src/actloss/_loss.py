@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from . import _backend as B
 from ._function import Function, Kernels, _convert_param
 from ._spec import Info
@@ -80,6 +82,8 @@ def value_range(xp: Any, x: Any) -> tuple[float, float]:
     """(min, max) of the non-NaN entries (0, 0 for an empty or all-NaN array)."""
     if numel(x) == 0:
         return 0.0, 0.0
+    if hasattr(x, "detach"):  # a torch tensor that requires grad: read values without a warning
+        x = x.detach()
     v = finite_values(xp, x)
     return float(xp.min(v)), float(xp.max(v))
 
@@ -218,7 +222,8 @@ def reduce(
             value = xp.where(ok, total / safe, B.constant(xp, math.nan, total))  # mean of none
             c = (xp.ones_like(loss) if s is None else xp.broadcast_to(s, loss.shape)) / safe
             c = xp.where(ok, c, xp.zeros_like(c))
-    value = xp.asarray(value)  # a 0-d array, never a NumPy scalar
+    if isinstance(value, np.generic):  # NumPy's sum gives a scalar: return a 0-d array
+        value = np.asarray(value)
     if not want_grad:
         return value, None
     return value, apply_cotangent(xp, parts.grad, c, y_pred)

@@ -266,9 +266,15 @@ def test_zero_one_has_no_gradient() -> None:
         f.value_and_grad(np.array([0, 1]), np.array([[1.0, 0.0], [0.0, 1.0]]))
 
 
-def test_torch_input_keeps_autograd_off() -> None:
-    """Results are plain tensors computed from the inputs (no graph needed)."""
-    t = torch.tensor([0.0, 1.0])
-    p = torch.tensor([0.3, 0.8])
-    v = al.get("mse")(t, p)
-    assert isinstance(v, torch.Tensor) and v.dtype == torch.float32
+@pytest.mark.parametrize(("name", "i"), cases("grad"))
+def test_torch_autograd_through_the_value_equals_grad(name: str, i: int) -> None:
+    """The kernels are plain torch operations on torch input: autograd through the value
+    (with no warnings, which are errors here) gives the analytic gradient."""
+    s = samples_of(name)[i]
+    f = al.get(name)
+    yt, yp = to_torch(s.y_true), to_torch(s.y_pred, requires_grad=True)
+    v = f(yt, yp, **s.params)
+    auto = torch.autograd.grad(v, leaves(yp), allow_unused=True)
+    ours = leaves(f.grad(s.y_true, s.y_pred, **s.params))
+    assert all(a is not None for a in auto)
+    assert_close([a.numpy() for a in auto], ours, 1e-9, what=f"{name} autograd")
