@@ -26,9 +26,7 @@ from losses.reference import TABLE  # noqa: E402
 import actloss as al  # noqa: E402
 import actloss.keras as alk  # noqa: E402
 from actloss._classnames import class_name  # noqa: E402
-from actloss.keras import _compute  # noqa: E402
 from actloss.keras._classes import takes_probabilities  # noqa: E402
-from actloss.torch._autograd import apply_activation  # noqa: E402
 
 if keras.backend.backend() != "torch":  # pragma: no cover - set by tests/conftest.py
     pytest.skip("these tests run on Keras's torch backend", allow_module_level=True)
@@ -76,24 +74,6 @@ def test_activation_layer_value_gradient_and_config(fn: al.Function) -> None:
     clone = type(layer).from_config(layer.get_config())
     torch.testing.assert_close(clone(x.detach()), y.detach())
     assert layer.compute_output_shape((None, 6)) == (None, y.shape[1])
-
-
-@pytest.mark.parametrize("fn", ACTIVATIONS, ids=lambda f: f.name)
-def test_backend_neutral_path_matches(fn: al.Function) -> None:
-    """The keras.ops.custom_gradient path (used on JAX) gives the torch path's value and
-    gradients, parameters included (run here on the torch backend's custom_gradient)."""
-    params = {p.name: torch.tensor(0.8, requires_grad=True) for p in fn.info.params if p.learnable}
-    x = torch.tensor(x_for(fn), requires_grad=True)
-    y = _compute.activation_custom_gradient(fn, x, params)
-    y.sum().backward()
-    xr = x.detach().clone().requires_grad_()
-    pr = {k: v.detach().clone().requires_grad_() for k, v in params.items()}
-    yr = apply_activation(fn, xr, pr)
-    yr.sum().backward()
-    torch.testing.assert_close(y, yr)
-    torch.testing.assert_close(x.grad, xr.grad)
-    for k in params:
-        torch.testing.assert_close(params[k].grad, pr[k].grad)
 
 
 def _sample(fn: al.Function) -> Any:
@@ -197,19 +177,32 @@ def test_saved_model_loads_back_and_predicts_the_same(tmp_path: Path) -> None:
     assert float(swish.beta.numpy()) != 1.5  # the trained value was saved, not the initial one
 
 
+JAX_PROGRAM = """
+import numpy as np, jax, jax.numpy as jnp, keras, actloss as al, actloss.keras as alk
+assert keras.backend.backend() == "jax"
+x = np.random.default_rng(0).normal(size=(4, 6)).astype("float32")
+for fn in al.catalog(kind="activation"):
+    layer = alk.get_activation(fn.name)
+    y = layer(jnp.asarray(x))
+    np.testing.assert_allclose(np.asarray(y), fn(x), rtol=1e-6, atol=1e-6)
+    ct = np.random.default_rng(1).normal(size=y.shape).astype("float32")
+    g = jax.jit(jax.grad(lambda v: jnp.sum(layer(v) * ct)))(jnp.asarray(x))
+    params = {p.name: np.asarray(getattr(layer, p.name).numpy())
+              for p in fn.info.params if p.learnable}
+    np.testing.assert_allclose(np.asarray(g), fn.vjp(x, ct, **params), rtol=1e-5, atol=1e-6)
+keras.utils.set_random_seed(0)
+m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), alk.Swish(),
+                      keras.layers.Dense(1, activation="sigmoid")])
+m.compile("adam", loss=alk.FocalLoss(alpha=0.25, gamma=2.0))  # jit-compiled train step
+xx = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+h = m.fit(xx, (xx[:, 0] > 0).astype("float32"), epochs=3, verbose=0).history["loss"]
+assert h[-1] < h[0], h
+"""
+
+
 @pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
 def test_jax_backend() -> None:  # pragma: no cover - runs only where JAX is installed
-    """The same layer and loss on Keras's JAX backend (a fresh process: the backend is
-    chosen at import), eagerly as documented."""
-    code = (
-        "import numpy as np, keras, actloss.keras as alk\n"
-        "m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), alk.Swish(),"
-        " keras.layers.Dense(1, activation='sigmoid')])\n"
-        "m.compile('adam', loss=alk.FocalLoss(), run_eagerly=True)\n"
-        "x = np.random.default_rng(0).normal(size=(64, 4)).astype('float32')\n"
-        "y = (x[:, 0] > 0).astype('float32')\n"
-        "h = m.fit(x, y, epochs=3, verbose=0).history['loss']\n"
-        "assert h[-1] < h[0], h\n"
-    )
+    """Every activation layer (value, jitted gradient) and a jit-compiled fit with FocalLoss
+    on Keras's JAX backend, in a fresh process (the backend is chosen at import)."""
     env = {**os.environ, "KERAS_BACKEND": "jax"}
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    subprocess.run([sys.executable, "-c", JAX_PROGRAM], env=env, check=True, timeout=300)

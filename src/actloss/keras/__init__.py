@@ -10,9 +10,9 @@ Keras's own conventions apply: ``(y_true, y_pred)`` order, ``reduction=`` and
 Every class is serializable (``keras.saving.register_keras_serializable``, package
 ``actloss``), so saved ``.keras`` models that use them load back.
 
-Backends: torch (tested; the analytic backward of ``actloss.torch``) and JAX (through
-``keras.ops.custom_gradient``; the core needs concrete arrays, so compile with
-``run_eagerly=True``); TensorFlow tensors are not Array API arrays and are not supported.
+Backends: torch (the analytic backward of ``actloss.torch``) and JAX (the core on the
+host through ``jax.pure_callback`` in a ``jax.custom_vjp``: works under ``jit``, one host
+round trip per call); TensorFlow tensors are not Array API arrays and are not supported.
 
     import os; os.environ["KERAS_BACKEND"] = "torch"
     import keras, actloss.keras as alk

@@ -6,10 +6,9 @@ native tensors:
 * torch backend: through ``actloss.torch`` (the same ``autograd.Function``s as the
   PyTorch adapter: the catalog's analytic backward, second derivatives, minimal
   saved tensors); Keras's torch trainer differentiates with torch autograd;
-* other backends (JAX): through ``keras.ops.custom_gradient``, with the core's
-  value in the forward and the core's ``vjp`` in the backward. The core checks
-  parameters and labels with Python conditionals, so under JAX it needs concrete
-  arrays: compile the model with ``run_eagerly=True`` (``jit_compile=False``);
+* JAX: the core on NumPy copies on the host (``jax.pure_callback``) inside a
+  ``jax.custom_vjp`` whose backward is the core's ``vjp`` (see ``_jax.py``), so it
+  works under ``jit``, at the cost of a host round trip per call;
 * TensorFlow tensors are not Array API arrays, so the TensorFlow backend is not
   supported (a clear error says so).
 """
@@ -30,10 +29,10 @@ def backend() -> str:
 
 
 def _check_backend(name: str) -> None:
-    if backend() == "tensorflow":
+    if backend() not in ("torch", "jax"):
         raise NotImplementedError(
-            f"actloss.keras.{name}: the TensorFlow backend is not supported (TensorFlow "
-            "tensors are not Array API arrays); use KERAS_BACKEND=torch or jax"
+            f"actloss.keras.{name}: the {backend()} backend is not supported (its tensors are "
+            "not Array API arrays); use KERAS_BACKEND=torch or jax"
         )
 
 
@@ -44,29 +43,9 @@ def activation(fn: Activation, x: Any, params: Mapping[str, Any]) -> Any:
         from ..torch._autograd import apply_activation
 
         return apply_activation(fn, x, params)
-    return activation_custom_gradient(fn, x, params)
+    from . import _jax
 
-
-def activation_custom_gradient(fn: Activation, x: Any, params: Mapping[str, Any]) -> Any:
-    """The backend-neutral path: ``keras.ops.custom_gradient`` around the core."""
-    fixed = {k: v for k, v in params.items() if not _is_tensor(v)}
-    names = [k for k, v in params.items() if _is_tensor(v)]
-
-    @keras.ops.custom_gradient
-    def forward(x: Any, *tensors: Any) -> Any:
-        p = {**fixed, **dict(zip(names, tensors, strict=True))}
-        y = fn(x, **p)
-
-        def grad(*args: Any, upstream: Any = None) -> Any:
-            ct = args[0] if upstream is None else upstream
-            if not names:
-                return fn.vjp(x, ct, **p)
-            dx, grads = fn.vjp(x, ct, with_params=True, **p)
-            return (dx, *[keras.ops.cast(grads[n], tensors[i].dtype) for i, n in enumerate(names)])
-
-        return y, grad
-
-    return forward(x, *[params[n] for n in names])
+    return _jax.activation(fn, x, params, _is_tensor)
 
 
 def loss(
@@ -82,37 +61,9 @@ def loss(
         from ..torch._losses import apply_loss
 
         return apply_loss(fn, list(preds), target, reduction, params)
-    return loss_custom_gradient(fn, preds, target, params, reduction)
+    from . import _jax
 
-
-def loss_custom_gradient(
-    fn: Loss,
-    preds: Sequence[Any],
-    target: Any,
-    params: Mapping[str, Any],
-    reduction: str = "none",
-) -> Any:
-    """The backend-neutral path for losses: value and ``Loss.vjp`` (or ``grad``) around the
-    core."""
-    packed = fn.kernels.variadic or len(fn.kernels.inputs) > 1
-
-    @keras.ops.custom_gradient
-    def forward(*ps: Any) -> Any:
-        y_pred = tuple(ps) if packed else ps[0]
-        value = fn(target, y_pred, reduction=reduction, **params)
-
-        def grad(*args: Any, upstream: Any = None) -> Any:
-            ct = args[0] if upstream is None else upstream
-            if reduction == "none":
-                g = fn.vjp(target, y_pred, ct, **params)
-            else:
-                g0 = fn.grad(target, y_pred, reduction=reduction, **params)
-                g = [gi * ct for gi in g0] if packed else g0 * ct
-            return tuple(g) if packed else g
-
-        return value, grad
-
-    return forward(*preds)
+    return _jax.loss(fn, preds, target, params, reduction)
 
 
 def _is_tensor(v: Any) -> bool:
