@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,6 @@ class Config:
     lr_decay: str | None = None  # None: a fixed rate; "cosine": lr * (1 + cos(pi t / T)) / 2
     outlier_fraction: float | None = None  # regression_outliers: outliers in training data only
     minority_fraction: float | None = None  # imbalanced: the share of class 1 (default 0.1)
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         validate(self)
@@ -206,7 +205,7 @@ _LIST_KEYS = {"datasets", "widths", "lrs", "seeds"}
 
 def from_mapping(data: Mapping[str, Any], base: Config | None = None) -> Config:
     """Build a Config from plain data (a TOML table or CLI options); unknown keys are errors."""
-    valid = {f.name for f in fields(Config)} - {"extra"}
+    valid = {f.name for f in fields(Config)}
     kw: dict[str, Any] = {}
     for key, value in data.items():
         key = key.replace("-", "_")
