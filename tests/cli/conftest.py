@@ -28,3 +28,12 @@ class Invoke:
 @pytest.fixture(scope="session")
 def cli() -> Invoke:
     return Invoke()
+
+
+@pytest.fixture(scope="session")
+def atlas_path(tmp_path_factory):
+    """The atlas, built once per session with one extra section (the hook the lab uses)."""
+    from actloss.atlas import Section, build
+
+    extra = Section("lab-results", "Lab results", "<p id='lab-marker'>from the lab</p>")
+    return build(tmp_path_factory.mktemp("atlas") / "atlas.html", [extra])

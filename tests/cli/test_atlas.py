@@ -10,14 +10,12 @@ import pytest
 
 import actloss as al
 from actloss import curves
-from actloss.atlas import Section, render
 from actloss.atlas import data as atlas_data
 
 
 @pytest.fixture(scope="module")
-def page() -> str:
-    extra = Section("lab-results", "Lab results", "<p id='lab-marker'>from the lab</p>")
-    return render([extra])
+def page(atlas_path) -> str:
+    return atlas_path.read_text(encoding="utf-8")
 
 
 def page_data(page: str) -> dict:

@@ -28,10 +28,8 @@ playwright = pytest.importorskip("playwright.sync_api", reason="needs the playwr
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    from actloss.atlas import build
-
-    path = build(tmp_path_factory.mktemp("atlas") / "atlas.html")
+def page(atlas_path):
+    path = atlas_path
     errors: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
