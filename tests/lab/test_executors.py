@@ -43,14 +43,20 @@ def test_process_pool_matches_inprocess(tmp_path: Path, reference: dict[str, tup
     assert_same(numbers(tmp_path), reference)
 
 
-def test_ray_matches_inprocess(tmp_path: Path, reference: dict[str, tuple]) -> None:
+def test_ray_matches_inprocess_and_retries_a_failed_task(
+    tmp_path: Path, reference: dict[str, tuple], monkeypatch: pytest.MonkeyPatch
+) -> None:
     ray = pytest.importorskip("ray")
+    from actloss.lab.executors import FAIL_ONCE
+
+    marker = tmp_path / "failed-once"
+    monkeypatch.setenv(FAIL_ONCE, str(marker))  # the first task fails; Ray retries it
     ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
     try:
         _, trained = run(CFG, tmp_path, executor="ray")
     finally:
         ray.shutdown()
-    assert trained == 24
+    assert marker.exists() and trained == 24
     assert_same(numbers(tmp_path), reference)
 
 

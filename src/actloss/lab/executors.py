@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
@@ -64,8 +65,21 @@ def _process_pool(batches: Sequence[list[Run]], jobs: int) -> Iterator[Done]:
                 yield batch, fut.result()
 
 
+FAIL_ONCE = "ACTLOSS_LAB_FAIL_ONCE"
+"""Fault injection for the retry test: with this variable naming a file that does not exist,
+the first Ray task to start creates the file and fails (later tasks and retries run)."""
+
+
 def _ray_train(batch: list[Run]) -> BatchResult:
     _init_worker()
+    marker = os.environ.get(FAIL_ONCE)
+    if marker:
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))  # atomic: exactly one task fails
+        except FileExistsError:
+            pass
+        else:
+            raise RuntimeError(f"failure injected by {FAIL_ONCE}")
     return train_batch(batch)
 
 
