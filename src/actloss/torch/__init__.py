@@ -78,7 +78,7 @@ def _torch_names(fn: Function, params: dict[str, Any]) -> dict[str, Any]:
     """Catalog parameter names -> the module's: ``axis`` -> ``dim``; a learnable array
     (PReLU's ``weight``) -> ``init`` (with ``num_parameters`` from its length)."""
     out = dict(params)
-    if "axis" in out:
+    if "axis" in out and isinstance(fn, Activation):  # loss modules keep the catalog's axis
         if "dim" in out:
             raise TypeError(f"{fn.name}: pass dim or axis, not both")
         out["dim"] = out.pop("axis")
