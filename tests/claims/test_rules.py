@@ -27,3 +27,5 @@ def test_non_superiority(effect: Effect, expected: str) -> None:
 def test_non_superiority_describes_itself() -> None:
     text = NonSuperiorityRule(margin=0.01, unit="accuracy").describe()
     assert "below 0.01 accuracy" in text and ">= 3 seeds" in text
+    short = NonSuperiorityRule(margin=0.01, unit="accuracy").short()
+    assert short == "CI upper end < 0.01 accuracy; 3+ seeds"

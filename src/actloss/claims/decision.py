@@ -79,6 +79,11 @@ class DecisionRule:
             return "refuted"
         return "inconclusive"
 
+    def short(self) -> str:
+        """The rule in a few words, for tables (``describe`` has it in full)."""
+        unit = f" {self.unit}" if self.unit else ""
+        return f"CI > 0 and mean >= {self.min_effect:g}{unit}; {self.min_seeds}+ seeds"
+
     def describe(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
         return (
@@ -99,6 +104,9 @@ class ToleranceRule:
         if not math.isfinite(max_error):
             return "inconclusive"
         return "supported" if max_error <= self.tolerance else "refuted"
+
+    def short(self) -> str:
+        return f"max error <= {self.tolerance:g}"
 
     def describe(self) -> str:
         return f"supported if the largest absolute error is <= {self.tolerance:g}"
@@ -127,6 +135,10 @@ class NonSuperiorityRule:
         if effect.low > 0 and effect.mean >= self.margin:
             return "refuted"
         return "inconclusive"
+
+    def short(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"CI upper end < {self.margin:g}{unit}; {self.min_seeds}+ seeds"
 
     def describe(self) -> str:
         unit = f" {self.unit}" if self.unit else ""

@@ -38,7 +38,7 @@ class Claim:
         return {"quick": self.quick, "full": self.full, "tiny": self.quick.tiny()}[name]
 
 
-def _q(seeds: int = 3, **kw: object) -> Budget:
+def _q(seeds: int = 5, **kw: object) -> Budget:
     return Budget(seeds=seeds, **kw)  # type: ignore[arg-type]
 
 

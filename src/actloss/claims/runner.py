@@ -50,6 +50,7 @@ class ClaimResult:
             "n": e.n,
             "unit": getattr(c.rule, "unit", ""),
             "rule": c.rule.describe(),
+            "rule_short": c.rule.short(),
             "budget": self.budget,
             "trained": self.trained,
             "seconds": round(self.seconds, 2),

@@ -83,12 +83,18 @@ def claims_command(
         table.add_column("claim", overflow="fold", ratio=3)
         table.add_column("verdict")
         table.add_column("effect [95% CI]", overflow="fold", ratio=2)
-        table.add_column("decision rule", overflow="fold", ratio=3)
+        table.add_column("supported if", overflow="fold", ratio=2)
         for r in results:
             style = VERDICT_STYLE[r["verdict"]]
             table.add_row(str(r["id"]), r["statement"], f"[{style}]{r['verdict']}[/]",
-                          _effect_text(r), r["rule"])  # fmt: skip
+                          _effect_text(r), r["rule_short"])  # fmt: skip
         console.print(table)
+        console.print(
+            "Verdicts are computed by each claim's rule (short form above, in full with "
+            "--json). For an effect: supported when its 95% CI excludes 0 in the claimed "
+            "direction and its mean reaches the threshold; refuted when the CI excludes 0 the "
+            "other way or lies inside +-threshold; inconclusive otherwise."
+        )
         trained = sum(r["trained"] for r in results)
         console.print(f"trained {trained} runs now; store, plots and claims.json in {out}/")
         et = Table(title="Errata: formulas printed wrongly in tutorials, checked numerically")
