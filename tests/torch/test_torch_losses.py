@@ -173,3 +173,33 @@ def test_class_weight_buffer_follows_the_module_dtype() -> None:
     y = torch.tensor([0, 1, 2, 1])
     ref = torch.nn.CrossEntropyLoss(weight=ce.weight)(x, y)
     torch.testing.assert_close(ce(x, y), ref)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32], ids=str)
+@pytest.mark.parametrize("fn", LOSSES, ids=IDS)
+def test_every_loss_in_every_float_dtype(fn: al.Function, dtype: torch.dtype) -> None:
+    """The first sample in half, bfloat16 and float32: the dtype is kept (half precision is
+    computed in float32) and value and gradient match float64 within the dtype's rounding."""
+    s = samples(fn)[0]
+    target = tensor(s.y_true)
+    if isinstance(target, torch.Tensor) and target.is_floating_point():
+        target = target.to(dtype)
+    module = alt.module(fn.name, **s.params)
+    preds = [p.to(dtype).requires_grad_(fn.kernels.has_grad) for p in preds_of(s)]
+    out = call_module(fn, module, preds, target)
+    ref_preds = [p.detach().double().requires_grad_(fn.kernels.has_grad) for p in preds]
+    ref_target = (
+        target.double()
+        if isinstance(target, torch.Tensor) and target.is_floating_point()
+        else target
+    )
+    ref = call_module(fn, module, ref_preds, ref_target)
+    assert out.dtype == dtype
+    tol = {torch.float16: 1e-2, torch.bfloat16: 6e-2, torch.float32: 1e-5}[dtype]
+    torch.testing.assert_close(out.double(), ref.detach(), rtol=tol, atol=tol)
+    if fn.kernels.has_grad:
+        out.backward()
+        ref.backward()
+        for p, r in zip(preds, ref_preds, strict=True):
+            assert p.grad is not None and p.grad.dtype == dtype
+            torch.testing.assert_close(p.grad.double(), r.grad, rtol=4 * tol, atol=4 * tol)
