@@ -203,3 +203,15 @@ def test_every_loss_in_every_float_dtype(fn: al.Function, dtype: torch.dtype) ->
         for p, r in zip(preds, ref_preds, strict=True):
             assert p.grad is not None and p.grad.dtype == dtype
             torch.testing.assert_close(p.grad.double(), r.grad, rtol=4 * tol, atol=4 * tol)
+
+
+def test_combined_loss_as_a_module() -> None:
+    """A loss built with al.losses.combine (not registered) works through module()."""
+    combined = al.losses.combine(al.losses.term("mse"), al.losses.term("mae", weight=0.5))
+    module = alt.module(combined)
+    x = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
+    t = torch.randn(4, 3, dtype=torch.float64)
+    module(x, t).backward()
+    xr = x.detach().clone().requires_grad_()
+    (torch.nn.functional.mse_loss(xr, t) + 0.5 * torch.nn.functional.l1_loss(xr, t)).backward()
+    torch.testing.assert_close(x.grad, xr.grad)

@@ -53,7 +53,7 @@ _CLASSES: dict[str, tuple[Function, type]] = {}
 def class_for(name: str | Function) -> type:
     """The Keras class of a catalog entry (built on first use for entries registered later)."""
     fn = _catalog.get(name)
-    entry = _catalog.get(fn.info.name)
+    entry = _entry(fn)
     cached = _CLASSES.get(entry.info.name)
     if cached is None or cached[0] is not entry:
         cls: type
@@ -89,6 +89,16 @@ def get_activation(name: str | Function, **params: Any) -> keras.layers.Layer:
         raise ValueError(f"{fn.name} is not an activation (it is a {fn.info.kind})")
     out: keras.layers.Layer = get(fn, **params)
     return out
+
+
+def _entry(fn: Function) -> Function:
+    """The registered entry behind ``fn`` (an alias's target); ``fn`` itself when it is not
+    registered (e.g. a loss built with ``actloss.losses.combine``)."""
+    try:
+        entry = _catalog.get(fn.info.name)
+    except _catalog.UnknownNameError:
+        return fn
+    return entry if type(entry) is type(fn) and entry.info is fn.info else fn
 
 
 def _generate() -> list[str]:

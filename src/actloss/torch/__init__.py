@@ -43,7 +43,7 @@ _CLASSES: dict[str, tuple[Function, type[nn.Module]]] = {}
 def module_class(name: str | Function) -> type[nn.Module]:
     """The module class of a catalog entry (built on first use for entries registered later)."""
     fn = _catalog.get(name)
-    entry = _catalog.get(fn.info.name)  # the registered entry behind an alias
+    entry = _entry(fn)  # the registered entry behind an alias
     cached = _CLASSES.get(entry.info.name)
     if cached is None or cached[0] is not entry:
         cls: type[nn.Module]
@@ -93,6 +93,16 @@ def _torch_names(fn: Function, params: dict[str, Any]) -> dict[str, Any]:
                     out.setdefault("num_parameters", size)
                 out["init"] = value
     return out
+
+
+def _entry(fn: Function) -> Function:
+    """The registered entry behind ``fn`` (an alias's target); ``fn`` itself when it is not
+    registered (e.g. a loss built with ``actloss.losses.combine``)."""
+    try:
+        entry = _catalog.get(fn.info.name)
+    except _catalog.UnknownNameError:
+        return fn
+    return entry if type(entry) is type(fn) and entry.info is fn.info else fn
 
 
 def _generate() -> list[str]:
