@@ -85,4 +85,4 @@ def test_best_lr_is_chosen_on_validation() -> None:
         row.update(run_id=row["run_id"] + "b", lr=1e-2, test_metric=0.1)
     labels = {row["run_id"]: f"x lr={row['lr']:g}" for row in r + r2}
     chosen = stats.best_lr(r + r2, labels)
-    assert set(chosen) == {row["run_id"] for row in r2} and set(chosen.values()) == {"x"}
+    assert set(chosen) == {row["run_id"] for row in r2} and set(chosen.values()) == {"x (lr=0.01)"}

@@ -125,7 +125,7 @@ def summarize(rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> l
 def best_lr(rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> dict[str, str]:
     """Keep, per label without its ``lr=`` suffix, the rate with the best mean validation metric.
 
-    Returns the labels mapping restricted to the chosen runs (label without lr).
+    Returns the labels mapping restricted to the chosen runs, labelled ``"<base> (lr=<best>)"``.
     """
     by_base: dict[str, dict[float, list[float]]] = {}
     for r in rows:
@@ -136,11 +136,12 @@ def best_lr(rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> dic
         base: max(lrs, key=lambda lr: (float(np.mean(lrs[lr])), -lr))
         for base, lrs in by_base.items()
     }
-    return {
-        r["run_id"]: labels[r["run_id"]].split(" lr=")[0]
-        for r in rows
-        if chosen[labels[r["run_id"]].split(" lr=")[0]] == r["lr"]
-    }
+    out = {}
+    for r in rows:
+        base = labels[r["run_id"]].split(" lr=")[0]
+        if chosen[base] == r["lr"]:
+            out[r["run_id"]] = f"{base} (lr={r['lr']:g})"
+    return out
 
 
 def compare(
