@@ -5,6 +5,9 @@ gradients are compared with the independent reference table of the activation
 harness (a PyTorch built-in or a plain torch formula, differentiated by torch
 autograd); ``gradcheck``/``gradgradcheck`` check the analytic backward (and double
 backward) against finite differences in float64.
+
+tests/torch and tests/keras have no ``__init__.py`` on purpose: a test package named
+``torch`` or ``keras`` would shadow the real libraries.
 """
 
 from __future__ import annotations
