@@ -18,7 +18,8 @@ ELEMENTWISE_REDUCTIONS = {
 }
 
 ROW_REDUCTIONS = {
-    "none": r"s_i\,\ell_i \text{ (one value per sample: every axis but the class or feature axis, the last by default)}",
+    "none": r"s_i\,\ell_i \text{ (one value per sample: every axis but the class or feature "
+    r"axis, the last by default)}",
     "sum": r"\sum_i s_i\,\ell_i",
     "mean": r"\frac{\sum_i s_i\,\ell_i}{\sum_i s_i}",
 }
