@@ -24,7 +24,7 @@ class BudgetName(str, Enum):
 
 
 def _fmt(v: Any, digits: int = 3) -> str:
-    if v is None:
+    if v is None or v != v:  # no number (JSON null) or NaN: not applicable
         return "–"
     return f"{v:.{digits}g}"
 
