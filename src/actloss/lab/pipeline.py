@@ -59,7 +59,9 @@ def run(
     best: tuple[float, str] | None = None
     names = labels(all_runs)
     try:
-        hook = (lambda e, _v: progress.epoch(e, cfg.epochs)) if executor == "inprocess" else None
+        hook = None
+        if executor == "inprocess":  # per-epoch progress (v: the batch's validation metrics)
+            hook = lambda e, v: progress.epoch(e, cfg.epochs, len(v))  # noqa: E731
         for batch, result in run_batches(batches(todo, cfg.max_models), executor, jobs=jobs,
                                          address=address, on_epoch=hook):  # fmt: skip
             store.write(batch, result, tag)

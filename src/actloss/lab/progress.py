@@ -13,8 +13,8 @@ class Progress:
     def start(self, total: int, skipped: int) -> None:
         pass
 
-    def epoch(self, epoch: int, epochs: int) -> None:
-        pass
+    def epoch(self, epoch: int, epochs: int, n_runs: int) -> None:
+        """Epoch ``epoch`` of ``epochs`` of the running batch of ``n_runs`` runs is done."""
 
     def batch_done(self, n_runs: int, best: str | None) -> None:
         pass
@@ -64,18 +64,21 @@ class Bar(Progress):
             console=console, transient=False,
         )  # fmt: skip
         self.task: Any = None
-        self.current = 0
+        self.done = 0
 
     def start(self, total: int, skipped: int) -> None:
         self.bar.start()
         self.task = self.bar.add_task("runs", total=total, completed=skipped, info="")
-        self.current = 0
+        self.done = skipped
 
-    def epoch(self, epoch: int, epochs: int) -> None:
-        self.bar.update(self.task, info=f"batch epoch {epoch}/{epochs}")
+    def epoch(self, epoch: int, epochs: int, n_runs: int) -> None:
+        # fractional progress inside a batch, so that the ETA moves with the epochs
+        self.bar.update(self.task, completed=self.done + n_runs * epoch / epochs,
+                        info=f"batch epoch {epoch}/{epochs}")  # fmt: skip
 
     def batch_done(self, n_runs: int, best: str | None) -> None:
-        self.bar.update(self.task, advance=n_runs, info=f"best: {best}" if best else "")
+        self.done += n_runs
+        self.bar.update(self.task, completed=self.done, info=f"best: {best}" if best else "")
 
     def stop(self) -> None:
         self.bar.stop()
