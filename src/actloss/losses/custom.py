@@ -195,8 +195,16 @@ def _check(name: str, value: ValueFn, example: tuple[Any, Any] | None) -> None:
             f"per-sample losses of y_pred's leading shape, got shape {out.shape}"
         )
     if has_torch():
+        try:
+            with np.errstate(all="ignore"):
+                ga = autodiff_grad(value, t, p)
+        except Exception as exc:
+            raise ValueError(
+                f"register_loss({name!r}): automatic differentiation failed on the example "
+                f"({type(exc).__name__}: {exc}); write the function with xp (Array API) calls "
+                "only, or pass gradient='numerical'"
+            ) from None
         with np.errstate(all="ignore"):
-            ga = autodiff_grad(value, t, p)
             gn = numerical_grad(value, t, p, out.ndim)
         if not np.allclose(ga, gn, rtol=1e-6, atol=1e-6):
             worst = float(np.max(np.abs(ga - gn)))
