@@ -107,6 +107,8 @@ def _check_param_grads(call: ActivationCall, needs: Sequence[bool]) -> None:
 class ActivationFunction(torch.autograd.Function):
     """y = fn(x, **params); backward: the catalog's vjp (see the module docstring)."""
 
+    generate_vmap_rule = True  # torch.func.vmap runs forward/backward on batched tensors
+
     @staticmethod
     def forward(x: torch.Tensor, call: ActivationCall, *tensors: torch.Tensor) -> Any:
         return call.fn(x, **call.params(tensors))
@@ -133,6 +135,8 @@ class ActivationFunction(torch.autograd.Function):
 
 class ActivationVJP(torch.autograd.Function):
     """(dx, *d_params) = vjp(x, ct); differentiable once more (the double backward)."""
+
+    generate_vmap_rule = True
 
     @staticmethod
     def forward(
