@@ -72,7 +72,11 @@ class Param:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.constraint is not None:
             return self.constraint.description
-        return {"int": "an integer", "bool": "True or False"}.get(self.kind, "a number")
+        return {
+            "int": "an integer",
+            "bool": "True or False",
+            "array": "a number or a non-empty array of finite numbers",
+        }.get(self.kind, "a number")
 
 
 @dataclass(frozen=True)
