@@ -10,7 +10,7 @@ Tables:
 - ``diagnostics``: per run, epoch and layer, gradient norm, dead-unit fraction
   and mean activation (definitions in ``training``);
 - ``metrics``: per run, extra named numbers on the test set and the final
-  weights (``training.test_extras``: average precision, entropy, weight norms...).
+  weights (``training.extra_numbers``: average precision, entropy, weight norms...).
 
 A batch's rows are inserted in a single transaction, so a process killed at any
 moment (SIGKILL included) leaves either all of a batch or none of it; inserting

@@ -61,7 +61,7 @@ class BatchResult:
     test_metric: np.ndarray  # (M,)
     diverged_epoch: np.ndarray  # (M,) int, 0 when the run never diverged
     seconds: float  # wall time of the whole batch
-    extra: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (M,), see test_extras
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (M,), see extra_numbers
 
 
 # ------------------------------------------------------------------------- helpers
@@ -263,7 +263,7 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
     te = _evaluate(params, x_te, [h.y_test for h in heads], heads, hidden_groups, out_groups,
                    split.task)  # fmt: skip
     inv = np.argsort(order)  # sorted position of each original run
-    extra = test_extras(split.task, te["out"], [h.y_test for h in heads], heads,
+    extra = extra_numbers(split.task, te["out"], [h.y_test for h in heads], heads,
                         [params[2 * k] for k in range(n_layers)])  # fmt: skip
     return BatchResult(
         run_ids=[r.run_id for r in runs],
@@ -325,7 +325,7 @@ NEAR_ZERO = 1e-2
 """|w| below this counts as a near-zero weight (Adam moves weights by about lr per step)."""
 
 
-def test_extras(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads: Sequence[_Head],
+def extra_numbers(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads: Sequence[_Head],
                 weights: Sequence[torch.Tensor]) -> dict[str, np.ndarray]:  # fmt: skip
     """Per-model numbers beyond loss and metric, on the test set and the final weights.
 

@@ -217,6 +217,6 @@ def layer_stats(ctx: Context, runs: Sequence[Run], column: str,
 
 
 def extra(ctx: Context, runs: Sequence[Run], metric: str) -> dict[str, float]:
-    """run_id -> a number of the store's ``metrics`` table (``training.test_extras``)."""
+    """run_id -> a number of the store's ``metrics`` table (``training.extra_numbers``)."""
     got = ctx.store.metrics(r.run_id for r in runs)
     return {k: v.get(metric, math.nan) for k, v in got.items()}
