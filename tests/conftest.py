@@ -14,6 +14,7 @@ run is reproducible (set ``HYPOTHESIS_PROFILE=thorough`` for a longer search).
 from __future__ import annotations
 
 import os
+from typing import Any
 
 # Keras 3 picks its backend at import; the suite has no TensorFlow, so every test that
 # imports keras (actloss.keras, the tutorials) runs it on PyTorch.
@@ -37,3 +38,33 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "actloss"))
 def pytest_configure(config: pytest.Config) -> None:
     # Set at configure time so that collection (parametrize arguments) runs under it too.
     np.seterr(divide="raise", over="raise", invalid="raise", under="ignore")
+
+
+# ------------------------------------------------------------- actloss.fast on / off
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fast-path",
+        choices=("default", "on", "off", "both"),
+        default="default",
+        help="actloss's fused NumPy kernels (actloss.fast): 'on' or 'off' for every test, "
+        "'both' runs each test twice (ids end in fast-on / fast-off); 'default' keeps the "
+        "library's setting (ACTLOSS_FAST_PATH).",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "fast_path" in metafunc.fixturenames and metafunc.config.getoption("--fast-path") == "both":
+        metafunc.parametrize("fast_path", ["on", "off"], indirect=True, ids=lambda m: f"fast-{m}")
+
+
+@pytest.fixture(autouse=True)
+def fast_path(request: pytest.FixtureRequest) -> Any:
+    """The fast-path setting of this test: --fast-path's, or this parametrization's."""
+    import actloss.fast
+
+    mode = getattr(request, "param", request.config.getoption("--fast-path"))
+    if mode in ("on", "off"):
+        with actloss.fast.use(mode == "on"):
+            yield mode
+    else:
+        yield mode

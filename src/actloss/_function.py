@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _backend as B
+from . import fast as _fast
 from ._numerics import unbroadcast
 from ._spec import Info, Param
+from .fast import _out
 
 Kernel = Callable[..., Any]
 
@@ -77,6 +79,20 @@ class Function:
         return type(self)(self.info, self.kernels, {**self.preset, **params}, _alias)
 
     # ------------------------------------------------------------------ parameters
+    # The calling interface every entry implements (Activation: x; Loss: y_true, y_pred).
+    # Declared here so that code holding a ``Function`` from ``get`` type-checks.
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def grad(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def value_and_grad(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def vjp(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
     def _check_names(self, params: Mapping[str, Any]) -> None:
         valid = [p.name for p in self.info.params]
         for key in params:
@@ -145,7 +161,7 @@ def _convert_param(fname: str, p: Param, value: Any, xp: Any, like: Any) -> Any:
 
 
 def _check_array_constraint(fail: Callable[[str], Exception], p: Param, xp: Any, arr: Any) -> None:
-    if arr.size == 0:
+    if math.prod(arr.shape) == 0:  # torch: .size is a method
         raise fail("an empty array")
     if not bool(xp.all(xp.isfinite(arr))):
         raise fail("an array with non-finite values")
@@ -170,10 +186,16 @@ class Activation(Function):
         xp, xc, out = B.prepare(x)
         p = self.resolve_params(params, xp, xc)
         if self.info.elementwise:
+            fast = self._fast_elementwise(xc, out, p)
+            if fast is not None:
+                return fast[0]
             y = self.kernels.value(xp, xc, **p)
             return B.finish(xp, _keep_nan(xp, xc, y), out)
         axis = p.pop("axis")
         _check_axis(self.info.name, xc, axis)
+        rows = self._fast_rows(xc, out, axis)
+        if rows is not None:
+            return _fast_run().rowwise(rows[0], xc, None, rows[1])
         return B.finish(xp, self.kernels.value(xp, xc, axis, **p), out)
 
     def grad(self, x: Any, /, **params: Any) -> Any:
@@ -182,6 +204,9 @@ class Activation(Function):
         assert self.kernels.grad is not None
         xp, xc, out = B.prepare(x)
         p = self.resolve_params(params, xp, xc)
+        fast = self._fast_elementwise(xc, out, p)
+        if fast is not None:
+            return fast[1]
         return B.finish(xp, _keep_nan(xp, xc, self.kernels.grad(xp, xc, **p)), out)
 
     def grad2(self, x: Any, /, **params: Any) -> Any:
@@ -192,17 +217,31 @@ class Activation(Function):
         p = self.resolve_params(params, xp, xc)
         return B.finish(xp, _keep_nan(xp, xc, self.kernels.grad2(xp, xc, **p)), out)
 
-    def value_and_grad(self, x: Any, /, **params: Any) -> tuple[Any, Any]:
-        """``(f(x), f'(x))`` computed together."""
+    def value_and_grad(
+        self, x: Any, /, *, out: tuple[Any, Any] | None = None, **params: Any
+    ) -> tuple[Any, Any]:
+        """``(f(x), f'(x))`` computed together.
+
+        ``out=(value_out, grad_out)``: NumPy arrays of the result's shape and dtype to
+        write into (and return), for loops that reuse memory.
+        """
         self._require_elementwise("value_and_grad")
-        xp, xc, out = B.prepare(x)
+        xp, xc, dtype = B.prepare(x)
         p = self.resolve_params(params, xp, xc)
+        bufs: tuple[Any, Any] = (None, None)
+        if out is not None:
+            _out.require_numpy_for_out(xc)
+            bufs = _out.check_out_pair(out, tuple(xc.shape), dtype)
+        fast = self._fast_elementwise(xc, dtype, p, out=bufs)
+        if fast is not None:
+            return fast
         if self.kernels.value_and_grad is not None:
             y, d = self.kernels.value_and_grad(xp, xc, **p)
         else:
             assert self.kernels.grad is not None
             y, d = self.kernels.value(xp, xc, **p), self.kernels.grad(xp, xc, **p)
-        return B.finish(xp, _keep_nan(xp, xc, y), out), B.finish(xp, _keep_nan(xp, xc, d), out)
+        y, d = B.finish(xp, _keep_nan(xp, xc, y), dtype), B.finish(xp, _keep_nan(xp, xc, d), dtype)
+        return _out.write(bufs[0], y), _out.write(bufs[1], d)
 
     def param_grad(self, x: Any, name: str, /, **params: Any) -> Any:
         """Elementwise derivative of the output with respect to parameter ``name``."""
@@ -217,14 +256,28 @@ class Activation(Function):
         p = self.resolve_params(params, xp, xc)
         return B.finish(xp, _keep_nan(xp, xc, kernel(xp, xc, **p)), out)
 
-    def vjp(self, x: Any, cotangent: Any, /, *, with_params: bool = False, **params: Any) -> Any:
+    def vjp(
+        self,
+        x: Any,
+        cotangent: Any,
+        /,
+        *,
+        with_params: bool = False,
+        out: Any = None,
+        **params: Any,
+    ) -> Any:
         """Vector-Jacobian product ``cotangent @ J``: the gradient of sum(cotangent * f(x)).
 
         With ``with_params=True`` returns ``(dx, {param: d_param})`` where each
         parameter gradient has that parameter's shape (for PReLU's per-channel
-        weight: the sum over every axis except the channel axis 1).
+        weight: the sum over every axis except the channel axis 1). ``out``: a NumPy
+        array of x's shape and dtype to write ``dx`` into.
         """
+        dx_out = out
         xp, xc, out = B.prepare(x)
+        if dx_out is not None:
+            _out.require_numpy_for_out(xc)
+            _out.check_out(dx_out, "out", tuple(xc.shape), out)
         ct = B.as_array(cotangent, "cotangent", xp=xp, like=xc)
         ct = xp.astype(ct, xc.dtype)
         p = self.resolve_params(params, xp, xc)
@@ -233,11 +286,19 @@ class Activation(Function):
                 raise ValueError(
                     f"cotangent must have the shape of x {tuple(xc.shape)}, got {tuple(ct.shape)}"
                 )
-            assert self.kernels.grad is not None
-            dx = _keep_nan(xp, xc, ct * self.kernels.grad(xp, xc, **p))
+            fast = self._fast_elementwise(xc, out, p, ct=ct, out=(None, dx_out))
+            if fast is not None:
+                dx = fast[1]
+            else:
+                assert self.kernels.grad is not None
+                dx = _keep_nan(xp, xc, ct * self.kernels.grad(xp, xc, **p))
         else:
             axis = p.pop("axis")
             _check_axis(self.info.name, xc, axis)
+            rows = self._fast_rows(xc, out, axis)
+            if rows is not None and tuple(ct.shape) == tuple(xc.shape):
+                dx = _fast_run().rowwise(rows[0], xc, ct, rows[1], dx_out)
+                return dx if not with_params else (dx, {})
             expected = tuple(self.kernels.value(xp, xc, axis, **p).shape)
             if tuple(ct.shape) != expected:
                 raise ValueError(
@@ -246,7 +307,7 @@ class Activation(Function):
                 )
             assert self.kernels.vjp is not None
             dx = self.kernels.vjp(xp, xc, ct, axis, **p)
-        dx = B.finish(xp, dx, out)
+        dx = _out.write(dx_out, B.finish(xp, dx, out))
         if not with_params:
             return dx
         grads = {}
@@ -260,6 +321,25 @@ class Activation(Function):
             grads[name] = B.finish(xp, g, out) if B.is_array(value) else float(g)
         return dx, grads
 
+    # ------------------------------------------------------------------ fast path
+    def _fast_elementwise(
+        self, x: Any, dtype: Any, p: Mapping[str, Any], ct: Any = None, out: Any = (None, None)
+    ) -> tuple[Any, Any] | None:
+        """(f(x), f'(x)), or (None, ct * f'(x)), by a fused kernel; None: use the reference."""
+        if not _fast.eligible(x, dtype):
+            return None
+        args = _fast.elementwise_args(self, p)
+        if args is None:
+            return None
+        kernel, p0, p1 = args
+        return _fast_run().elementwise(kernel, x, p0, p1, ct, *out)
+
+    def _fast_rows(self, x: Any, dtype: Any, axis: int) -> tuple[Any, float] | None:
+        """(row kernel, sign) when ``x`` normalizes along its contiguous last axis."""
+        if x.size == 0 or axis % x.ndim != x.ndim - 1 or not _fast.eligible(x, dtype):
+            return None
+        return _fast.rowwise_args(self)
+
     def _require_elementwise(self, what: str) -> None:
         if not self.info.elementwise:
             raise TypeError(
@@ -267,6 +347,13 @@ class Activation(Function):
                 f"array of the input's shape, so .{what} is not defined. Use "
                 f"{self.info.name}.vjp(x, cotangent) for gradients."
             )
+
+
+def _fast_run() -> Any:
+    """The fast path's runner (imports numba on first use)."""
+    from .fast import _run
+
+    return _run
 
 
 def _keep_nan(xp: Any, x: Any, y: Any) -> Any:

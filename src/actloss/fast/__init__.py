@@ -1,0 +1,164 @@
+"""The fast path: fused numba kernels for NumPy float32/float64 inputs.
+
+The catalog's Array API definitions stay the reference. For a C-contiguous NumPy
+float32/float64 input, a function with an entry in ``ELEMENTWISE`` or ``ROWWISE``
+below computes value and derivative in one pass over memory (``value_and_grad``,
+``vjp``, and the plain call and ``grad``, which run the same kernel so that all four
+agree bit for bit); every other input, backend and function takes the reference
+path. A function needs no entry here: the registry is an optimization only.
+
+Controls: ``ACTLOSS_FAST_PATH=0`` in the environment turns the fast path off,
+``actloss.fast.use(False)`` does so in code (also as a context manager), and
+``actloss.fast.enabled()`` tells whether it is on. Threads follow numba's controls
+(``NUMBA_NUM_THREADS``, ``numba.set_num_threads``); results do not depend on them.
+The first call of each kernel compiles it (about 1-5 s per kernel and dtype); the
+compiled code is cached on disk, so later processes load it in milliseconds.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+# name -> its numeric parameters in kernel order (p0, p1)
+ELEMENTWISE: Mapping[str, tuple[str, ...]] = {
+    "affine": ("slope", "intercept"),
+    "celu": ("alpha",),
+    "elu": ("alpha",),
+    "exponential": (),
+    "gelu": ("approximate",),
+    "hard_sigmoid": (),
+    "hard_swish": (),
+    "hard_tanh": ("min_val", "max_val"),
+    "hardshrink": ("lambd",),
+    "identity": (),
+    "leaky_relu": ("negative_slope",),
+    "log_sigmoid": (),
+    "mish": (),
+    "prelu": ("weight",),
+    "relu": (),
+    "relu6": (),
+    "rrelu": ("lower", "upper"),
+    "selu": (),
+    "sigmoid": (),
+    "silu": (),
+    "snake": ("a",),
+    "softplus": ("beta", "threshold"),
+    "softshrink": ("lambd",),
+    "softsign": (),
+    "sparse_plus": (),
+    "sparse_sigmoid": (),
+    "squareplus": ("b",),
+    "swish": ("beta",),
+    "tanh": (),
+    "tanhshrink": (),
+    "threshold": ("threshold", "value"),
+}
+# prelu with a scalar weight is leaky_relu
+KERNEL_NAME: Mapping[str, str] = {"prelu": "leaky_relu"}
+# vector functions normalizing along an axis, computed one row at a time
+ROWWISE: tuple[str, ...] = ("log_softmax", "softmax", "softmin")
+
+FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+_enabled = os.environ.get("ACTLOSS_FAST_PATH", "0").strip().lower() not in ("0", "false", "off")
+
+
+@cache
+def available() -> bool:
+    """True when numba can be imported (the fast path needs it)."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def enabled() -> bool:
+    """True when the fast path is on and numba is available."""
+    return _enabled and available()
+
+
+@contextmanager
+def _restoring(previous: bool) -> Iterator[None]:
+    global _enabled
+    try:
+        yield
+    finally:
+        _enabled = previous
+
+
+def use(flag: bool) -> Any:
+    """Turn the fast path on or off; as a context manager, restore the old setting on exit.
+
+    >>> import actloss.fast
+    >>> with actloss.fast.use(False):
+    ...     actloss.fast.enabled()
+    False
+    """
+    global _enabled
+    previous, _enabled = _enabled, bool(flag)
+    return _restoring(previous)
+
+
+@cache
+def _module(kind: str) -> ModuleType:
+    """The kernel module ``_elementwise`` or ``_rowwise`` (imported on first use: numba)."""
+    return importlib.import_module(f".{kind}", __name__)
+
+
+def eligible(x: Any, out_dtype: Any) -> bool:
+    """Whether the compute array ``x`` can take the fast path."""
+    return (
+        _enabled
+        and type(x) is np.ndarray
+        and x.dtype in FAST_DTYPES
+        and x.dtype == out_dtype
+        and x.flags.c_contiguous
+        and available()
+    )
+
+
+def _scalar(value: Any, choices: tuple[Any, ...] | None) -> float | None:
+    if choices:
+        return float(choices.index(value))
+    if isinstance(value, np.ndarray):
+        return float(value) if value.ndim == 0 else None
+    return float(value)
+
+
+def elementwise_args(fn: Any, params: Mapping[str, Any]) -> tuple[Any, float, float] | None:
+    """(kernel, p0, p1) for ``fn`` with resolved ``params``, or None for the reference path."""
+    names = ELEMENTWISE.get(fn.name)
+    if names is None:
+        return None
+    choices = {p.name: p.choices for p in fn.info.params if p.kind == "choice"}
+    values = []
+    for name in names:
+        v = _scalar(params[name], choices.get(name))
+        if v is None:  # an array-valued parameter (per-channel weights)
+            return None
+        values.append(v)
+    values += [0.0] * (2 - len(values))
+    kernel = getattr(_module("_elementwise"), KERNEL_NAME.get(fn.name, fn.name))
+    return kernel, values[0], values[1]
+
+
+def rowwise_args(fn: Any) -> tuple[Any, float] | None:
+    """(row kernel, sign) for vector function ``fn``, or None for the reference path."""
+    if fn.name not in ROWWISE:
+        return None
+    mod = _module("_rowwise")
+    if fn.name == "log_softmax":
+        return mod.log_softmax, 1.0
+    return mod.softmax, (-1.0 if fn.name == "softmin" else 1.0)
+
+
+__all__ = ["ELEMENTWISE", "ROWWISE", "available", "eligible", "enabled", "use"]

@@ -1,0 +1,574 @@
+"""Fused single-pass kernels for the elementwise activations (value and derivative together).
+
+Each ``_name(v, p0, p1)`` returns ``(f(v), f'(v))`` for one finite or infinite ``v``
+(NaN is handled by ``store``); each kernel ``name(x, ct, y, d, p0, p1)`` runs it over
+1-d C-contiguous arrays: ``ct`` None writes ``y = f(x), d = f'(x)``, a cotangent
+array writes ``d = ct * f'(x)``. ``p0, p1`` are the function's numeric parameters in
+the order the registry in ``actloss.fast`` lists them. The formulas follow the Array
+API definitions in ``actloss.activations`` (the reference they are tested against);
+the limits at +-inf are those the reference returns.
+"""
+
+# mypy: ignore-errors
+# (numba's DSL: intrinsics and overloads are not typed Python callables)
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from numba import njit
+
+from ..activations.exponential import SELU_ALPHA, SELU_SCALE
+from ..activations.shrinkage import _TANHSHRINK_SERIES as TS
+from ..activations.smooth import GELU_C
+from . import _vmath as V
+from ._jit import kernel, store
+from ._vmath import c, like
+
+INF = math.inf
+SQRT_HALF = math.sqrt(0.5)
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+# ---------------------------------------------------------------------- shared pieces
+@njit(inline="always")
+def _finite(v: Any) -> Any:
+    """v where finite, else 0 (for formulas that would see inf * 0)."""
+    return v if abs(v) < c(v, INF) else c(v, 0.0)
+
+
+@njit(inline="always")
+def _sig(z: Any) -> Any:
+    """(sigmoid(z), sigmoid'(z)) from e = exp(-|z|) <= 1."""
+    e = V.exp(-abs(z))
+    r = c(z, 1.0) / (c(z, 1.0) + e)
+    return (r if z >= c(z, 0.0) else e * r), e * r * r
+
+
+@njit(inline="always")
+def _softplus_sig(z: Any) -> Any:
+    """(softplus(z), sigmoid(z)): max(z, 0) + log1p(e), e = exp(-|z|)."""
+    e = V.exp(-abs(z))
+    sp = (z if z > c(z, 0.0) else c(z, 0.0)) + V.log1p(e)
+    r = c(z, 1.0) / (c(z, 1.0) + e)
+    return sp, (r if z >= c(z, 0.0) else e * r)
+
+
+@njit(inline="always")
+def _limits(v: Any, a: Any, b: Any, a_neg: Any, b_neg: Any, a_pos: Any, b_pos: Any) -> Any:
+    """(a, b), replaced by the limits at v = -inf / +inf."""
+    if v == c(v, INF):
+        return a_pos, b_pos
+    if v == c(v, -INF):
+        return a_neg, b_neg
+    return a, b
+
+
+# --------------------------------------------------------------------------- sigmoidal
+@njit(inline="always")
+def _sigmoid(v: Any, p0: Any, p1: Any) -> Any:
+    return _sig(v)
+
+
+@njit(inline="always")
+def _tanh(v: Any, p0: Any, p1: Any) -> Any:
+    return V.tanh_sech2(v)
+
+
+@njit(inline="always")
+def _log_sigmoid(v: Any, p0: Any, p1: Any) -> Any:
+    e = V.exp(-abs(v))
+    y = (v if v < c(v, 0.0) else c(v, 0.0)) - V.log1p(e)
+    r = c(v, 1.0) / (c(v, 1.0) + e)
+    return y, (r if v <= c(v, 0.0) else e * r)  # sigmoid(-v)
+
+
+@njit(inline="always")
+def _softsign(v: Any, p0: Any, p1: Any) -> Any:
+    xf = _finite(v)
+    r = c(v, 1.0) / (c(v, 1.0) + abs(v))
+    return _limits(
+        v, xf / (c(v, 1.0) + abs(xf)), r * r, c(v, -1.0), c(v, 0.0), c(v, 1.0), c(v, 0.0)
+    )
+
+
+@njit(inline="always")
+def _hard_sigmoid(v: Any, p0: Any, p1: Any) -> Any:
+    y = V.clamp(v / c(v, 6.0) + c(v, 0.5), c(v, 0.0), c(v, 1.0))
+    inside = v > c(v, -3.0) and v < c(v, 3.0)
+    return y, (c(v, 1.0 / 6.0) if inside else c(v, 0.0))
+
+
+@njit(inline="always")
+def _hard_tanh(v: Any, lo: Any, hi: Any) -> Any:
+    return V.clamp(v, lo, hi), (c(v, 1.0) if v > lo and v < hi else c(v, 0.0))
+
+
+@njit(inline="always")
+def _sparse_sigmoid(v: Any, p0: Any, p1: Any) -> Any:
+    y = V.clamp(c(v, 0.5) * (v + c(v, 1.0)), c(v, 0.0), c(v, 1.0))
+    return y, (c(v, 0.5) if v > c(v, -1.0) and v < c(v, 1.0) else c(v, 0.0))
+
+
+# ------------------------------------------------------------------------------ smooth
+@njit(inline="always")
+def _softplus(v: Any, beta: Any, threshold: Any) -> Any:
+    z = beta * v
+    sp, s = _softplus_sig(z)
+    if z > threshold:
+        return v, c(v, 1.0)
+    return sp / beta, s
+
+
+@njit(inline="always")
+def _swish(v: Any, beta: Any, p1: Any) -> Any:
+    xf = _finite(v)
+    z = beta * xf
+    s, ds = _sig(z)
+    y, d = xf * s, s + z * ds
+    if v == c(v, INF) or v == c(v, -INF):
+        direction = beta * v  # +-inf, or NaN for beta = 0
+        y = v if not direction < c(v, 0.0) else c(v, 0.0)
+        d = c(v, 1.0) if direction > c(v, 0.0) else c(v, 0.0)
+        d = d if direction == direction else c(v, 0.5)
+    return y, d
+
+
+@njit(inline="always")
+def _silu(v: Any, p0: Any, p1: Any) -> Any:
+    return _swish(v, c(v, 1.0), p1)
+
+
+@njit(inline="always")
+def _gelu(v: Any, approximate: Any, p1: Any) -> Any:
+    xf = _finite(v)
+    if approximate != c(v, 0.0):  # the tanh form: x sigmoid(2u)
+        xc = V.clamp(xf, c(v, -100.0), c(v, 100.0))
+        u = c(v, SQRT_2_OVER_PI) * (xc + c(v, GELU_C) * xc * xc * xc)
+        du = c(v, SQRT_2_OVER_PI) * (c(v, 1.0) + c(v, 3.0 * GELU_C) * xc * xc)
+        s, ds = _sig(c(v, 2.0) * u)
+        y, d = xf * s, s + c(v, 2.0) * xf * du * ds
+    else:
+        cdf = c(v, 0.5) * V.erfc(-xf / c(v, 1.4142135623730951))
+        pdf = c(v, INV_SQRT_2PI) * V.exp(c(v, -0.5) * xf * xf)
+        y, d = xf * cdf, cdf + xf * pdf
+    return _limits(v, y, d, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
+
+
+@njit(inline="always")
+def _mish(v: Any, p0: Any, p1: Any) -> Any:
+    xf = _finite(v)
+    sp, s = _softplus_sig(xf)
+    t, s2 = V.tanh_sech2(sp)
+    return _limits(v, xf * t, t + xf * s2 * s, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
+
+
+@njit(inline="always")
+def _squareplus(v: Any, b: Any, p1: Any) -> Any:
+    xf = _finite(v)
+    a = abs(xf)
+    safe_a = a if a > c(v, 1.0) else c(v, 1.0)
+    # sqrt(x^2 + b) without overflow of x^2: a sqrt(1 + b / a^2) for |x| > 1
+    r = safe_a * V.sqrt(c(v, 1.0) + b / (safe_a * safe_a))
+    r = r if a > c(v, 1.0) else V.sqrt(a * a + b)
+    pos_part = xf if xf > c(v, 0.0) else c(v, 0.0)
+    neg_part = xf if xf < c(v, 0.0) else c(v, 0.0)
+    if xf >= c(v, 0.0):
+        y, d = c(v, 0.5) * (pos_part + r), c(v, 0.5) * (c(v, 1.0) + pos_part / r)
+    else:
+        q = r - neg_part  # (x + r) / 2 = b / (2 (r - x)): no cancellation
+        y, d = b / (c(v, 2.0) * q), b / (c(v, 2.0) * r * q)
+    return _limits(v, y, d, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
+
+
+@njit(inline="always")
+def _sparse_plus(v: Any, p0: Any, p1: Any) -> Any:
+    if v <= c(v, -1.0):
+        return c(v, 0.0), c(v, 0.0)
+    if v >= c(v, 1.0):
+        return v, c(v, 1.0)
+    w = v + c(v, 1.0)
+    return c(v, 0.25) * w * w, c(v, 0.5) * w
+
+
+@njit(inline="always")
+def _hard_swish(v: Any, p0: Any, p1: Any) -> Any:
+    xf = _finite(v)
+    y = xf * V.clamp(xf + c(v, 3.0), c(v, 0.0), c(v, 6.0)) / c(v, 6.0)
+    if v <= c(v, -3.0):
+        d = c(v, 0.0)
+    elif v < c(v, 3.0):
+        d = v / c(v, 3.0) + c(v, 0.5)
+    else:
+        d = c(v, 1.0)
+    return _limits(v, y, d, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
+
+
+@njit(inline="always")
+def _snake(v: Any, a: Any, p1: Any) -> Any:
+    # sin has no vectorizable form here: numba calls libm (still one fused pass)
+    xf = _finite(v)
+    s = V.sin(a * xf)
+    y = xf + s * s / a
+    d = c(v, 1.0) + V.sin(c(v, 2.0) * a * xf)
+    return _limits(v, y, d, c(v, -INF), c(v, math.nan), c(v, INF), c(v, math.nan))
+
+
+# ------------------------------------------------------------------------- exponential
+@njit(inline="always")
+def _elu(v: Any, alpha: Any, scale: Any) -> Any:
+    e, em1 = V.exp_expm1(v if v < c(v, 0.0) else c(v, 0.0))
+    if v > c(v, 0.0):
+        return scale * v, scale * c(v, 1.0)
+    return scale * (alpha * em1), scale * (alpha * e)
+
+
+@njit(inline="always")
+def _selu(v: Any, p0: Any, p1: Any) -> Any:
+    return _elu(v, c(v, SELU_ALPHA), c(v, SELU_SCALE))
+
+
+@njit(inline="always")
+def _celu(v: Any, alpha: Any, p1: Any) -> Any:
+    e, em1 = V.exp_expm1((v if v < c(v, 0.0) else c(v, 0.0)) * (c(v, 1.0) / alpha))
+    if v > c(v, 0.0):
+        return v, c(v, 1.0)
+    return alpha * em1, e
+
+
+@njit(inline="always")
+def _exponential(v: Any, p0: Any, p1: Any) -> Any:
+    e = V.exp(v)
+    return e, e
+
+
+# ------------------------------------------------------------------ piecewise linear
+@njit(inline="always")
+def _relu(v: Any, p0: Any, p1: Any) -> Any:
+    return (v if v > c(v, 0.0) else c(v, 0.0)), (c(v, 1.0) if v > c(v, 0.0) else c(v, 0.0))
+
+
+@njit(inline="always")
+def _relu6(v: Any, p0: Any, p1: Any) -> Any:
+    inside = v > c(v, 0.0) and v < c(v, 6.0)
+    return V.clamp(v, c(v, 0.0), c(v, 6.0)), (c(v, 1.0) if inside else c(v, 0.0))
+
+
+@njit(inline="always")
+def _leaky_relu(v: Any, slope: Any, p1: Any) -> Any:
+    if v > c(v, 0.0):
+        return v, c(v, 1.0)
+    return slope * v, slope
+
+
+@njit(inline="always")
+def _rrelu(v: Any, lower: Any, upper: Any) -> Any:
+    slope = (lower + upper) / c(v, 2.0)
+    y = v if v >= c(v, 0.0) else slope * v
+    return y, (c(v, 1.0) if v > c(v, 0.0) else slope)
+
+
+@njit(inline="always")
+def _threshold(v: Any, threshold: Any, value: Any) -> Any:
+    if v > threshold:
+        return v, c(v, 1.0)
+    return value, c(v, 0.0)
+
+
+@njit(inline="always")
+def _softshrink(v: Any, lambd: Any, p1: Any) -> Any:
+    if v > lambd:
+        return v - lambd, c(v, 1.0)
+    if v < -lambd:
+        return v + lambd, c(v, 1.0)
+    return c(v, 0.0), c(v, 0.0)
+
+
+@njit(inline="always")
+def _hardshrink(v: Any, lambd: Any, p1: Any) -> Any:
+    if abs(v) > lambd:
+        return v, c(v, 1.0)
+    return c(v, 0.0), c(v, 0.0)
+
+
+@njit(inline="always")
+def _identity(v: Any, p0: Any, p1: Any) -> Any:
+    return v, c(v, 1.0)
+
+
+@njit(inline="always")
+def _affine(v: Any, slope: Any, intercept: Any) -> Any:
+    xa = c(v, 0.0) if slope == c(v, 0.0) and abs(v) == c(v, INF) else v
+    return slope * xa + intercept, slope
+
+
+@njit(inline="always")
+def _tanhshrink(v: Any, p0: Any, p1: Any) -> Any:
+    t = V.tanh_sech2(v)[0]
+    small = abs(v) < c(v, 0.5)
+    xs = v if small else c(v, 0.0)
+    z = xs * xs
+    # x - tanh(x) = x^3 (1/3 - 2 x^2 / 15 + ...) for |x| < 0.5 (no cancellation)
+    q = c(v, TS[16])
+    q = q * z + c(v, TS[15])
+    q = q * z + c(v, TS[14])
+    q = q * z + c(v, TS[13])
+    q = q * z + c(v, TS[12])
+    q = q * z + c(v, TS[11])
+    q = q * z + c(v, TS[10])
+    q = q * z + c(v, TS[9])
+    q = q * z + c(v, TS[8])
+    q = q * z + c(v, TS[7])
+    q = q * z + c(v, TS[6])
+    q = q * z + c(v, TS[5])
+    q = q * z + c(v, TS[4])
+    q = q * z + c(v, TS[3])
+    q = q * z + c(v, TS[2])
+    q = q * z + c(v, TS[1])
+    q = q * z + c(v, TS[0])
+    return (xs * z * q if small else v - t), t * t
+
+
+# ----------------------------------------------------------------------------- kernels
+# One loop per function: numba caches module-level functions only, so each is spelled
+# out (the loop body inlines the scalar function above and vectorizes).
+@kernel
+def sigmoid(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _sigmoid(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def tanh(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _tanh(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def log_sigmoid(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _log_sigmoid(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def softsign(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _softsign(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def hard_sigmoid(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _hard_sigmoid(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def hard_tanh(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _hard_tanh(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def sparse_sigmoid(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _sparse_sigmoid(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def softplus(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _softplus(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def swish(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _swish(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def silu(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _silu(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def gelu(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _gelu(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def mish(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _mish(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def squareplus(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _squareplus(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def sparse_plus(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _sparse_plus(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def hard_swish(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _hard_swish(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def snake(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _snake(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def elu(x, ct, y, d, p0, p1):
+    q0 = like(x, p0)
+    for i in range(x.size):
+        a, b = _elu(x[i], q0, like(x, 1.0))
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def selu(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _selu(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def celu(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _celu(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def exponential(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _exponential(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def relu(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _relu(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def relu6(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _relu6(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def leaky_relu(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _leaky_relu(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def rrelu(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _rrelu(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def threshold(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _threshold(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def softshrink(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _softshrink(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def hardshrink(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _hardshrink(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def identity(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _identity(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def affine(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _affine(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def tanhshrink(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _tanhshrink(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
