@@ -44,6 +44,7 @@ CHECKS = frozenset(
         "kinks",
         "smoothness_kinks",
         "vjp",
+        "param_grad",
     }
 )
 

@@ -342,6 +342,7 @@ REFERENCES: dict[str, Ref] = {
         params=({}, {"beta": 1.7}, {"beta": -0.5}),
         extreme_skip=SIGMOID_710,
         tol={
+            "param_grad": cancels("x^2 s (1 - s) for d/dbeta (error ~eps x^2)", 1e-12),
             "grad": cancels("autograd of sigmoid: s (1 - s)", 4e-15),
             "grad2": cancels("the double backward of sigmoid: s' (1 - 2 s)", 1e-14),
         },

@@ -119,3 +119,42 @@ def test_declared_limit_exceptions_are_still_needed(fn):
             probed = float(d[0 if sign > 0 else 1]) if d is not None else math.nan
             needed |= not (probed == value or (math.isnan(probed) and math.isnan(value)))
         assert needed, f"{fn.name}: the limit exception for {what} at {sign} is not needed"
+
+
+def _param_cases():
+    return [
+        pytest.param(fn, name, value, id=f"{fn.name}-{name}={value}")
+        for fn in ELEMENTWISE
+        for name, samples in ref_of(fn).param_samples.items()
+        for value in samples
+        if not isinstance(value, list)
+    ]
+
+
+@pytest.mark.parametrize(("fn", "name", "value"), _param_cases())
+def test_param_grad_on_the_extreme_matrix(fn, name, value):
+    """d f / d param on the extreme matrix: no FP error, NaN -> NaN, finite extremes
+    against torch autograd (the parameter broadcast to x's shape)."""
+    import torch
+
+    x = extreme_values(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = fn.param_grad(x, name, **{name: value})
+    assert np.isnan(got[np.isnan(x)]).all()
+    finite = np.isfinite(x)
+    ref = ref_of(fn)
+    f = ref.fn_elementwise_params or ref.fn
+    params = {**fn.info.defaults, name: value}
+    pt = torch.full((int(finite.sum()),), float(value), dtype=torch.float64, requires_grad=True)
+    (dp,) = torch.autograd.grad(f(torch.tensor(x[finite]), **{**params, name: pt}).sum(), pt)
+    rtol, atol = tol_for(fn, "param_grad", "float64")
+    assert_close(
+        got[finite],
+        dp.numpy(),
+        rtol=rtol,
+        atol=atol,
+        scale=np.abs(x[finite]) * np.abs(dp.numpy()),
+        x=x[finite],
+        what=f"{fn.name} d/d{name} at finite extremes",
+    )

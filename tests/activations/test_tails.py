@@ -88,6 +88,23 @@ POINTS = [
 ]
 
 
+@pytest.mark.parametrize("beta", [1.7, -0.5])
+def test_swish_beta_derivative_tails(beta):
+    """d swish / d beta = x^2 sigma'(beta x), exact in the tails (PyTorch's cancels)."""
+    x = np.array(POINTS)
+    got = al.get("swish").param_grad(x, "beta", beta=beta)
+    for xi, g in zip(POINTS, got, strict=True):
+        t = mp.mpf(xi)
+        with mp.workdps(60 + int(_exp_tail(xi * beta))):
+            exact = mp.diff(lambda b, t=t: t * _sigmoid(b * t), mp.mpf(beta))
+            cond = abs(t * mp.diff(lambda b, t=t: t * _sigmoid(b * t), mp.mpf(beta), 2))
+        assert abs(mp.mpf(float(g)) - exact) <= 8 * EPS * (abs(exact) + cond) + mp.mpf("1e-320"), (
+            xi,
+            g,
+            mp.nstr(exact, 17),
+        )
+
+
 def test_every_smooth_tail_is_covered():
     """Each entry whose reference declares a cancellation floor is checked here."""
     covered = {key.split("-")[0] for key in EXACT}
