@@ -290,24 +290,7 @@ def test_rrelu_is_random_in_training_and_fixed_in_eval() -> None:
     assert torch.allclose(m(x.detach()), torch.full_like(x, -0.2))
 
 
-# array_api_compat's torch `sign` assigns through a boolean mask (to propagate NaN), which
-# torch.func.vmap cannot batch; the swish kernels use xp.sign for their limits at +-inf.
-VMAP_XFAIL = {
-    name: "array_api_compat.torch.sign assigns through a boolean mask (not batchable)"
-    for name in ("silu", "swish", "swiglu")
-}
-
-
-@pytest.mark.parametrize(
-    "fn",
-    [
-        pytest.param(f, marks=pytest.mark.xfail(reason=VMAP_XFAIL[f.name], strict=True))
-        if f.name in VMAP_XFAIL
-        else f
-        for f in ACTIVATIONS
-    ],
-    ids=IDS,
-)
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
 def test_torch_func_vmap_and_grad(fn: al.Function) -> None:
     """torch.func.vmap over a batch of inputs, and vmap of torch.func.grad, equal the core."""
     x = sample_x(fn, {})

@@ -106,7 +106,11 @@ gelu = define(
 # ---------------------------------------------------------------------------- swish/silu
 def _swish_limits(xp: Any, x: Any, y: Any, beta: Any, what: str) -> Any:
     """Limits at x = +-inf of x sigmoid(beta x) and its derivatives (they depend on sign(beta))."""
-    direction = beta * xp.sign(xp.where(xp.isinf(x), x, xp.zeros_like(x)))
+    # sign of x at +-inf (0 elsewhere), by comparisons: xp.sign is not vmap-friendly in torch
+    sign_inf = xp.where(
+        x == INF, xp.ones_like(x), xp.where(x == -INF, -xp.ones_like(x), xp.zeros_like(x))
+    )
+    direction = beta * sign_inf
     if what == "value":
         lim = xp.where(direction >= 0, x, xp.zeros_like(x))
     elif what == "grad":
