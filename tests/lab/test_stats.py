@@ -86,3 +86,15 @@ def test_best_lr_is_chosen_on_validation() -> None:
     labels = {row["run_id"]: f"x lr={row['lr']:g}" for row in r + r2}
     chosen = stats.best_lr(r + r2, labels)
     assert set(chosen) == {row["run_id"] for row in r2} and set(chosen.values()) == {"x (lr=0.01)"}
+
+
+def test_vectorized_average_precision_matches_scikit_learn_with_ties() -> None:
+    from sklearn.metrics import average_precision_score
+
+    from actloss.lab.training import average_precision
+
+    rng = np.random.default_rng(0)
+    y = rng.random(200) > 0.7
+    scores = np.round(rng.normal(size=(20, 200)) + y, 1)  # rounded: many tied scores
+    want = [average_precision_score(y, s) for s in scores]
+    np.testing.assert_allclose(average_precision(scores, y), want, rtol=1e-12)
