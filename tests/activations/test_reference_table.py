@@ -61,3 +61,27 @@ def test_catalog_names_resolve():
         assert al.get(fn.name) is fn
         for alias in fn.info.aliases:
             assert al.get(alias).info is fn.info
+
+
+def _torch_attr(path: str):
+    import importlib
+
+    module, _, attr = path.split()[0].rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def test_pytorch_is_the_reference_wherever_pytorch_has_the_function():
+    """info.torch_equivalent names a real torch callable; where it is a function (not a
+    Module class), the reference table uses PyTorch, and vice versa."""
+    import inspect
+
+    for fn in ACTIVATIONS:
+        path = fn.info.torch_equivalent
+        source = REFERENCES[fn.name].source
+        if not path:
+            assert source == "formula", f"{fn.name}: a PyTorch reference but no torch_equivalent"
+            continue
+        target = _torch_attr(path)
+        assert callable(target), (fn.name, path)
+        if not inspect.isclass(target):
+            assert source == "PyTorch", f"{fn.name}: torch has {path}; use it as the reference"
