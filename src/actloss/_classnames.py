@@ -51,6 +51,10 @@ NAMES = {
     "binary_cross_entropy": "BCELoss",
     "binary_cross_entropy_with_logits": "BCEWithLogitsLoss",
     "kl_divergence": "KLDivLoss",
+    # torch.nn.L1Loss is the mean absolute error; the catalog's l1/l2 are the tutorials' sums.
+    "mae": "L1Loss",
+    "l1": "L1SumLoss",
+    "l2": "L2SumLoss",
 }
 
 
