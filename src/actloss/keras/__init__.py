@@ -31,8 +31,17 @@ from typing import Any
 try:
     import keras
 except ImportError as exc:  # pragma: no cover - depends on the environment
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("keras") is None:
+        raise ImportError(
+            "actloss.keras needs Keras 3; install it with: pip install 'actloss[keras]'"
+        ) from exc
     raise ImportError(
-        "actloss.keras needs Keras 3; install it with: pip install 'actloss[keras]'"
+        f"Keras is installed but its backend "
+        f"{os.environ.get('KERAS_BACKEND', 'tensorflow (the default)')!r} failed to load "
+        f"({exc}); install it, or set KERAS_BACKEND=torch (or jax) before importing keras"
     ) from exc
 
 from .. import _catalog
