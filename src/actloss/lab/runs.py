@@ -14,6 +14,7 @@ import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import Any
 
 from .config import Config, FnSpec, fn_label
@@ -52,7 +53,7 @@ class Run:
     def task(self) -> str:
         return task_of(self.dataset)
 
-    @property
+    @cached_property
     def run_id(self) -> str:
         """sha256 of the canonical JSON of the run and the actloss version (20 hex digits)."""
         from actloss import __version__
