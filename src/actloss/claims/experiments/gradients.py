@@ -34,6 +34,7 @@ def vanishing_gradients(ctx: Context) -> Measurement:
     b = ctx.budget
     depths = [int(d) for d in b.sweep]
     ratio: dict[tuple[str, int], dict[int, float]] = {}
+    last: dict[tuple[str, int], dict[int, float]] = {}  # the same ratio in the last epoch
     for depth in depths:
         common = {"datasets": ["moons"], "pairs": ["binary_cross_entropy:sigmoid"],
                   "widths": [b.width] * depth, "lrs": [b.lrs[0]]}  # fmt: skip
@@ -43,6 +44,10 @@ def vanishing_gradients(ctx: Context) -> Measurement:
         ratios = {r.run_id: _log_ratio(norms.get(r.run_id)) for r in runs}
         for fn, values in collect(runs, ratios, lambda r: name(r.hidden)).items():
             ratio[(fn, depth)] = values
+        late = layer_stats(ctx, runs, "grad_norm")
+        late_ratios = {r.run_id: _log_ratio(late.get(r.run_id)) for r in runs}
+        for fn, values in collect(runs, late_ratios, lambda r: name(r.hidden)).items():
+            last[(fn, depth)] = values
     deep = depths[-1]
     diffs = combine(lambda relu, *sat: min(relu - s for s in sat), ratio[("relu", deep)],
                     *(ratio[(f, deep)] for f in SATURATING))  # fmt: skip
@@ -53,8 +58,13 @@ def vanishing_gradients(ctx: Context) -> Measurement:
     ax.plot(depths, [d * math.log10(0.25) for d in depths], "k--",
             label="0.25^depth (sigmoid' bound)")  # fmt: skip
     ax.legend(fontsize=8)
-    table = {f"depth {d}": summary({fn: ratio[(fn, d)] for fn in (*SATURATING, *NON_SATURATING)})
-             for d in depths}  # fmt: skip
+    fns = (*SATURATING, *NON_SATURATING)
+    table: dict[str, object] = {f"depth {d}": summary({fn: ratio[(fn, d)] for fn in fns})
+                                for d in depths}  # fmt: skip
+    table[f"depth {deep}, last epoch"] = summary({fn: last[(fn, deep)] for fn in fns})
+    table[f"depth {deep}, relu minus each"] = summary(
+        {f: combine(lambda a, b: a - b, ratio[("relu", deep)], ratio[(f, deep)])
+         for f in SATURATING})  # fmt: skip
     return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
 
 
