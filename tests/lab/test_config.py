@@ -73,3 +73,10 @@ def test_run_id_depends_on_everything_but_nothing_else() -> None:
     assert [r.run_id for r in a] == [r.run_id for r in b]
     c = expand(Config(seeds=(0,), epochs=49))
     assert not {r.run_id for r in a} & {r.run_id for r in c}
+
+
+def test_multiclass_losses_need_a_multiclass_dataset() -> None:
+    with pytest.raises(ConfigError, match="multi-class loss"):
+        from_mapping({"pairs": ["cross_entropy:identity"]})
+    from_mapping({"pairs": ["cross_entropy:identity"], "dataset": "digits"})
+    from_mapping({"pairs": ["hinge:tanh"], "dataset": "digits"})  # one-vs-rest stays allowed

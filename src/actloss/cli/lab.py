@@ -131,8 +131,9 @@ def compare_command(
     try:
         outcome = compare(cfg, out, executor=executor, jobs=jobs, address=address,
                           progress=_progress(quiet, jsonl), plot=not no_plot)  # fmt: skip
-    except (ConfigError, ValueError) as exc:
-        raise CliError(str(exc), "actloss compare --help") from None
+    except (ConfigError, ValueError, TypeError, RuntimeError) as exc:
+        # e.g. a loss that does not fit the task or the output activation's range
+        raise CliError(str(exc), "actloss compare --help; actloss show LOSS") from None
     if export is not None:
         from ..lab import Store
 
@@ -194,7 +195,7 @@ def tune_command(
     try:
         result = tune(cfg, out, trials=trials, sampler=sampler, pruner=pruner, study_name=study,
                       hidden=hidden, pairs=pair, lrs=lr, quiet=quiet or jsonl)  # fmt: skip
-    except (ConfigError, TuneError, ValueError) as exc:
+    except (ConfigError, TuneError, ValueError, TypeError, RuntimeError) as exc:
         raise CliError(str(exc), "actloss tune --help") from None
     if jsonl:
         import json

@@ -160,6 +160,7 @@ def validate(cfg: Config) -> None:
         need(not changes_width(spec), "hidden",
              "activations that keep the width (the GLU family halves it)", spec[0])  # fmt: skip
     need(bool(cfg.pairs), "pairs", "a non-empty list of LOSS:OUTPUT pairs", cfg.pairs)
+    _check_tasks(cfg)
     need(all(isinstance(w, int) and w > 0 for w in cfg.widths), "widths", "positive ints",
          cfg.widths)  # fmt: skip
     need(bool(cfg.lrs) and all(lr > 0 for lr in cfg.lrs), "lrs", "positive numbers", cfg.lrs)
@@ -186,6 +187,28 @@ def validate(cfg: Config) -> None:
 
     known = hasattr(torch.optim, _optimizer_class(cfg.optimizer))
     need(known, "optimizer", "a torch.optim name (adam, adamw, sgd, ...)", cfg.optimizer)
+
+
+def _check_tasks(cfg: Config) -> None:
+    """Multi-class losses (a softmax over a class axis) need a multiclass dataset.
+
+    Other mismatches stay allowed on purpose: regression losses on 0/1 labels (the
+    tutorials' MSE + sigmoid) and binary losses on one-hot rows (one-vs-rest).
+    """
+    import actloss as al
+
+    from .data import task_of
+
+    for dataset in cfg.datasets:
+        task = task_of(dataset)
+        for (loss, _), _out in cfg.pairs:
+            tasks = al.get(loss).info.task
+            if task != "multiclass" and tasks and all("multi-class" in t for t in tasks):
+                raise ConfigError(
+                    f"pairs: {loss} is a multi-class loss (a class axis of scores), but dataset "
+                    f"{dataset!r} is {task}; use a multiclass dataset (digits, wine) or a "
+                    "binary loss such as binary_cross_entropy_with_logits"
+                )
 
 
 def _optimizer_class(name: str) -> str:
