@@ -62,7 +62,10 @@ def run(
         hook = None
         if executor == "inprocess":  # per-epoch progress (v: the batch's validation metrics)
             hook = lambda e, v: progress.epoch(e, cfg.epochs, len(v))  # noqa: E731
-        for batch, result in run_batches(batches(todo, cfg.max_models), executor, jobs=jobs,
+        size = cfg.max_models
+        if executor == "process" and jobs > 1 and todo:  # enough batches to keep every worker busy
+            size = min(size, math.ceil(len(todo) / jobs))
+        for batch, result in run_batches(batches(todo, size), executor, jobs=jobs,
                                          address=address, on_epoch=hook):  # fmt: skip
             store.write(batch, result, tag)
             for rid, v in zip(result.run_ids, result.val_metric[:, -1], strict=True):
