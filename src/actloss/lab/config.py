@@ -268,8 +268,13 @@ def load_toml(path: str | Path, base: Config | None = None) -> Config:
         lrs = [1e-3, 3e-3]
         seeds = 10
     """
-    import tomllib
-
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            raise ConfigError("TOML config files need Python 3.11+ or: pip install tomli") from None
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
