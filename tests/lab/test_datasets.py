@@ -69,3 +69,16 @@ def test_diagnostics_are_defined_as_documented() -> None:
     assert np.all(res.dead_fraction[:, :, 1] == 0)
     assert np.all(res.mean_activation[:, :, 0] >= 0)  # relu
     assert not math.isnan(float(res.mean_activation.sum()))
+
+
+def test_extra_numbers_of_a_diverged_multiclass_model_are_nan() -> None:
+    from actloss.lab.training import _Head, extra_numbers
+
+    rng = np.random.default_rng(0)
+    out = rng.normal(size=(2, 5, 3))
+    out[1, 2, 0], out[1, 3, 1] = np.nan, np.inf  # model 1 diverged
+    y = torch.tensor([0, 1, 2, 0, 1])
+    head = _Head(slice(0, 2), torch.nn.functional.cross_entropy, 0.0, y, y, y)
+    res = extra_numbers("multiclass", out, [y], [head], [torch.ones(2, 3, 3)])
+    assert np.isfinite(res["entropy"][0]) and np.isnan(res["entropy"][1])
+    assert np.isfinite(res["ece"][0]) and np.isnan(res["ece"][1])

@@ -264,7 +264,7 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
                    split.task)  # fmt: skip
     inv = np.argsort(order)  # sorted position of each original run
     extra = extra_numbers(split.task, te["out"], [h.y_test for h in heads], heads,
-                        [params[2 * k] for k in range(n_layers)])  # fmt: skip
+                          [params[2 * k] for k in range(n_layers)], split.coef)  # fmt: skip
     return BatchResult(
         run_ids=[r.run_id for r in runs],
         train_loss=train_loss[inv], val_loss=val_loss[inv], val_metric=val_metric[inv],
@@ -344,11 +344,14 @@ def average_precision(scores: np.ndarray, positive: np.ndarray) -> np.ndarray:
 
 
 def extra_numbers(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads: Sequence[_Head],
-                weights: Sequence[torch.Tensor]) -> dict[str, np.ndarray]:  # fmt: skip
+                  weights: Sequence[torch.Tensor],
+                  coef: np.ndarray | None = None) -> dict[str, np.ndarray]:  # fmt: skip
     """Per-model numbers beyond loss and metric, on the test set and the final weights.
 
     - ``near_zero_weights``: fraction of weights (all layers, biases excluded) with
       ``|w| < NEAR_ZERO``; ``weight_l2``: their Euclidean norm; ``weight_l1``: sum ``|w|``;
+    - a linear model (no hidden layer) of data with known coefficients ``coef`` (in the
+      standardized units of the split): ``parameter_error``, ``||w - coef|| / ||coef||``;
     - binary tasks: ``average_precision`` (scikit-learn, the output as the score) and
       ``minority_recall``, the recall of class 1 at the output's threshold;
     - multiclass tasks: ``entropy``, the mean entropy (nats) of the predicted distribution
@@ -364,6 +367,9 @@ def extra_numbers(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads:
         "weight_l2": flat.square().sum(dim=1).sqrt().numpy(),
         "weight_l1": flat.abs().sum(dim=1).numpy(),
     }
+    if coef is not None and len(weights) == 1:  # a linear model of data with known coefficients
+        lin = weights[0].detach().double().numpy()[:, :, 0]
+        res["parameter_error"] = np.linalg.norm(lin - coef, axis=1) / np.linalg.norm(coef)
     if task == "binary":
         ap, rec = np.full(m_total, np.nan), np.full(m_total, np.nan)
         for head, y in zip(heads, ys, strict=True):
@@ -380,13 +386,15 @@ def extra_numbers(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads:
             (y if y.ndim == 1 else y.argmax(dim=-1)).numpy(), (h.where.stop - h.where.start,
                                                                out.shape[1]))
             for h, y in zip(heads, ys, strict=True)])  # fmt: skip
+        finite = np.all(np.isfinite(out), axis=(1, 2))  # diverged models: NaN, not a FP error
+        out = np.where(finite[:, None, None], out, 0.0)
         is_dist = np.all(out >= 0, axis=(1, 2)) & np.all(np.abs(out.sum(-1) - 1) < 1e-4, axis=1)
         z = out - out.max(axis=-1, keepdims=True)  # softmax with the max shift
         soft = np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
         p = np.where(is_dist[:, None, None], out, soft)
         safe = np.where(p > 0, p, 1.0)  # 0 log 0 = 0; NaN stays NaN through p * log(1)
         plogp = np.where(p > 0, p * np.log(safe), np.where(np.isnan(p), np.nan, 0.0))
-        res["entropy"] = -plogp.sum(axis=-1).mean(axis=-1)
+        res["entropy"] = np.where(finite, -plogp.sum(axis=-1).mean(axis=-1), np.nan)
         conf, pred = p.max(axis=-1), p.argmax(axis=-1)
         correct = (pred == labels).astype(float)
         bins = np.minimum((np.where(np.isfinite(conf), conf, 0.0) * 10).astype(int), 9)
@@ -394,5 +402,5 @@ def extra_numbers(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads:
         for b in range(10):
             gap = np.abs(np.where(bins == b, conf - correct, 0.0).sum(axis=1))
             ece = ece + gap / out.shape[1]
-        res["ece"] = ece
+        res["ece"] = np.where(finite, ece, np.nan)
     return res
