@@ -47,10 +47,16 @@ def test_multiclass_with_a_loss_that_needs_one_hot_targets() -> None:
     assert np.all(np.isfinite(res.test_loss))
 
 
-def test_l2_penalty_is_the_catalog_l2_per_model_and_shrinks_weights() -> None:
-    w = torch.randn(3, 4, 5, dtype=torch.float64)
-    np.testing.assert_allclose(penalty("l2")(w), w.square().sum(dim=(1, 2)), rtol=1e-12)
-    np.testing.assert_allclose(penalty("l1")(w), w.abs().sum(dim=(1, 2)), rtol=1e-12)
+def test_penalties_are_catalog_regularizers_per_model_and_shrink_weights() -> None:
+    w = [torch.randn(3, 4, 5, dtype=torch.float64), torch.randn(3, 5, 2, dtype=torch.float64)]
+    sq = sum(t.square().sum(dim=(1, 2)) for t in w)
+    ab = sum(t.abs().sum(dim=(1, 2)) for t in w)
+    np.testing.assert_allclose(penalty("l2", 0.1)(w), 0.1 / 2 * sq, rtol=1e-12)  # alpha/2 |w|^2
+    np.testing.assert_allclose(penalty("l1", 0.1)(w), 0.1 * ab, rtol=1e-12)
+    net = penalty("elastic_net", 0.1)(w)  # scikit-learn's: alpha (r |w|_1 + (1 - r)/2 |w|^2)
+    np.testing.assert_allclose(net, 0.1 * (0.5 * ab + 0.25 * sq), rtol=1e-12)
+    with pytest.raises(ConfigError, match="catalog regularizer"):
+        tiny(penalty="mse")
     plain = train_batch(expand(tiny(epochs=4)))
     shrunk = train_batch(expand(tiny(epochs=4, penalty="l2", penalty_coef=0.1)))
     assert np.all(shrunk.extra["weight_l2"] < plain.extra["weight_l2"])

@@ -27,7 +27,6 @@ DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
     ("hinge", "tanh"),
     ("mse", "sigmoid"),
 )
-PENALTIES = ("l1", "l2")
 LR_DECAYS = ("cosine",)
 DTYPES = ("float32", "float64")
 INITS = ("glorot_uniform", "he_uniform", "he_normal")
@@ -57,7 +56,7 @@ class Config:
     validation_split: float = 0.2
     data_seed: int = 42
     target: float | None = None  # validation metric to reach; None: a default per task
-    penalty: str | None = None  # "l1" | "l2": catalog losses applied to the weights
+    penalty: str | None = None  # a catalog regularizer: l1, l2 (l1_penalty, l2_penalty), ...
     penalty_coef: float = 0.0
     init: str = "glorot_uniform"
     dtype: str = "float32"
@@ -171,7 +170,13 @@ def validate(cfg: Config) -> None:
          "a non-empty list of distinct ints", cfg.seeds)  # fmt: skip
     need(0 < cfg.test_size < 1, "test_size", "in (0, 1)", cfg.test_size)
     need(0 < cfg.validation_split < 1, "validation_split", "in (0, 1)", cfg.validation_split)
-    need(cfg.penalty in (None, *PENALTIES), "penalty", "None, 'l1' or 'l2'", cfg.penalty)
+    if cfg.penalty is not None:
+        from .functions import penalty_name
+
+        try:
+            penalty_name(cfg.penalty)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     need(cfg.penalty_coef >= 0, "penalty_coef", ">= 0", cfg.penalty_coef)
     need(cfg.init in INITS, "init", "one of " + ", ".join(INITS), cfg.init)
     need(cfg.dtype in DTYPES, "dtype", "one of " + ", ".join(DTYPES), cfg.dtype)

@@ -9,7 +9,7 @@ with ``reduction="none"`` and return per-sample values.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
@@ -48,16 +48,30 @@ def loss(spec: FnSpec) -> LossFn:
     return _module(name, reduction="none", **dict(params))
 
 
-def penalty(name: str) -> Callable[[torch.Tensor], torch.Tensor]:
-    """A weight penalty from the catalog's losses: ``l1`` (sum |w|) or ``l2`` (sum w^2).
+PENALTY_ALIASES = {"l1": "l1_penalty", "l2": "l2_penalty"}  # "l1"/"l2" alone are losses
 
-    Applied to stacked weights of shape (models, ...), it returns one value per model.
+
+def penalty_name(name: str) -> str:
+    """The catalog regularizer behind a penalty name (``l1``, ``l2``, ``elastic_net``, ...)."""
+    fn = al.get(PENALTY_ALIASES.get(name, name))
+    if fn.info.family != "regularizer":
+        have = ", ".join(["l1", "l2", *(f.name for f in al.catalog("loss", "regularizer"))])
+        raise ValueError(f"penalty must be a catalog regularizer ({have}), got {name!r}")
+    return fn.info.name
+
+
+def penalty(name: str, alpha: float) -> Callable[[Sequence[torch.Tensor]], torch.Tensor]:
+    """A catalog regularizer (``l2_penalty``: alpha/2 sum w^2, ...) with strength ``alpha``.
+
+    Called with the stacked weight matrices [(models, ...), ...] it returns one value per
+    model: each model's weights are one parameter array of the regularizer, whose
+    ``reduction="none"`` gives one value per array (biases are not penalized).
     """
-    mod = _module(name, reduction="none")
+    mod = _module(penalty_name(name), reduction="none", alpha=alpha)
 
-    def per_model(w: torch.Tensor) -> torch.Tensor:
-        elementwise = mod(w, torch.zeros_like(w))
-        return elementwise.reshape(w.shape[0], -1).sum(dim=1)
+    def per_model(weights: Sequence[torch.Tensor]) -> torch.Tensor:
+        flat = torch.cat([w.reshape(w.shape[0], -1) for w in weights], dim=1)
+        return mod(*flat.unbind(0))
 
     return per_model
 

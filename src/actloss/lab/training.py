@@ -192,11 +192,9 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
         b = torch.stack([pm[layer][1] for pm in per_model]).to(dtype).requires_grad_()
         params += [w, b]
     opt = make_optimizer(r0.optimizer, params, r0.lr)
-    coefs = None
     penalty = None
-    if r0.penalty is not None:
-        penalty = F.penalty(r0.penalty)
-        coefs = torch.tensor([r.penalty_coef for r in sruns], dtype=dtype)
+    if r0.penalty is not None and r0.penalty_coef > 0:
+        penalty = F.penalty(r0.penalty, r0.penalty_coef)
 
     x_tr = torch.as_tensor(split.x_train, dtype=dtype)
     x_va = torch.as_tensor(split.x_val, dtype=dtype)
@@ -235,8 +233,8 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
                 per.append(li.reshape(li.shape[0], -1).mean(dim=1))
             losses = per[0] if len(per) == 1 else torch.cat(per)
             objective = losses
-            if penalty is not None and coefs is not None:
-                objective = losses + coefs * sum(penalty(params[2 * k]) for k in range(n_layers))
+            if penalty is not None:  # weights only (as Keras' kernel_regularizer)
+                objective = losses + penalty([params[2 * k] for k in range(n_layers)])
             opt.zero_grad(set_to_none=True)
             objective.sum().backward()
             with torch.no_grad():
