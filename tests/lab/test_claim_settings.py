@@ -106,3 +106,16 @@ def test_multiclass_entropy_and_calibration_by_hand() -> None:
     bad = extra_numbers("multiclass", np.full((1, 2, 2), np.nan), [labels], [_head(1, 0.0)],
                       [torch.zeros(1, 2, 2)])  # fmt: skip
     assert math.isnan(bad["entropy"][0]) and math.isnan(bad["ece"][0])
+
+
+def test_true_coefficients_and_parameter_error() -> None:
+    s = load("regression_outliers", 1000, 42, 0.2, 0.2, 0.0)
+    assert s.coef is not None and s.coef.shape == (20,)
+    # least squares on the clean, standardized training data recovers them (noise 10)
+    fit = np.linalg.lstsq(np.c_[s.x_train, np.ones(len(s.y_train))], s.y_train, rcond=None)[0]
+    assert np.linalg.norm(fit[:20] - s.coef) / np.linalg.norm(s.coef) < 0.05
+    w = torch.tensor(np.stack([s.coef, 2 * s.coef])[:, :, None])
+    got = extra_numbers("regression", np.zeros((2, 3, 1)), [torch.zeros(3)], [_head(2, 0.0)],
+                        [w], s.coef)  # fmt: skip
+    np.testing.assert_allclose(got["parameter_error"], [0.0, 1.0], atol=1e-12)
+    assert load("diabetes", None, 42, 0.2, 0.2).coef is None

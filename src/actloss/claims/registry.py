@@ -140,7 +140,7 @@ CLAIMS: tuple[Claim, ...] = (
         "MSE is sensitive to outliers; MAE and Huber are robust",
         '"use MAE or Huber loss when your data has outliers"',
         "linear regression (Adam) with a swept fraction of training targets moved by "
-        "+-10 standard deviations; R^2 on a clean test set",
+        "+-10 standard deviations; R^2 on a clean test set and the error of the coefficients",
         "fraction of outliers in the training targets",
         "clean-test R^2 of the worse of MAE/Huber minus MSE at the largest outlier fraction",
         DecisionRule(min_effect=0.05, unit="R^2"),

@@ -43,6 +43,7 @@ class Split:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    coef: np.ndarray | None = None  # regression_outliers: the true linear coefficients, scaled
 
     @property
     def n_features(self) -> int:
@@ -153,7 +154,14 @@ def load(
         ys = [np.asarray(a, np.int64) for a in (y_tr, y_va, y_te)]
     else:
         ys = [np.asarray(a, float) for a in (y_tr, y_va, y_te)]
-    return Split(name, task, xs[0], ys[0], xs[1], ys[1], xs[2], ys[2])
+    coef = None
+    if name == "regression_outliers":  # y = x @ c + noise; in standardized units c sd_x / sd_y
+        from sklearn.datasets import make_regression
+
+        c = make_regression(n_samples=n_samples or 1000, n_features=20, noise=10.0,
+                            random_state=data_seed, coef=True)[2]  # fmt: skip
+        coef = np.asarray(c, float) * scaler.scale_ / sd
+    return Split(name, task, xs[0], ys[0], xs[1], ys[1], xs[2], ys[2], coef)
 
 
 def default_target(task: str) -> float:

@@ -38,11 +38,14 @@ def robust_regression(ctx: Context) -> Measurement:
     ``regression_outliers`` with ``outlier_fraction`` of the training targets moved by
     +-10 standard deviations (the test set stays clean); a linear model (the data are linear
     plus noise; a hidden layer would also memorize the outliers), Adam.
-    Effect at the largest fraction, per seed: ``min(R2(mae), R2(huber)) - R2(mse)``.
+    Effect at the largest fraction, per seed: ``min(R2(mae), R2(huber)) - R2(mse)``. The
+    relative parameter error ``||w - coef|| / ||coef||`` against the data's true coefficients
+    is shown next to it.
     """
     b = ctx.budget
     fractions = list(b.sweep)
     r2: dict[tuple[str, float], Values] = {}
+    perr: dict[tuple[str, float], Values] = {}
     for frac in fractions:
         runs = ctx.train(datasets=["regression_outliers"], hidden=["identity"],
                          pairs=[f"{loss}:identity" for loss in ROBUST], widths=[],
@@ -51,16 +54,25 @@ def robust_regression(ctx: Context) -> Measurement:
         for loss, v in collect(runs, {r.run_id: _metric(rows[r.run_id]) for r in runs},
                                lambda r: name(r.loss)).items():  # fmt: skip
             r2[(loss, frac)] = v
+        errors = extra(ctx, runs, "parameter_error")
+        for loss, v in collect(runs, errors, lambda r: name(r.loss)).items():
+            perr[(loss, frac)] = v
     top = fractions[-1]
     diffs = combine(lambda mse, mae, hub: min(mae, hub) - mse, r2[("mse", top)],
                     r2[("mae", top)], r2[("huber", top)])  # fmt: skip
     fig, ax = figure("Claim 8: clean-test R^2 vs fraction of outliers in the training targets",
                      "outlier fraction (training targets)", "R^2 on clean test data")  # fmt: skip
-    for loss in ROBUST:
-        band(ax, fractions, [r2[(loss, f)] for f in fractions], loss)
-    ax.legend(fontsize=8)
-    table = {f"outliers {f:g}": summary({loss: r2[(loss, f)] for loss in ROBUST})
-             for f in fractions}  # fmt: skip
+    ax2 = ax.twinx()
+    ax2.set_ylabel("relative parameter error (dashed)")
+    for i, loss in enumerate(ROBUST):
+        band(ax, fractions, [r2[(loss, f)] for f in fractions], f"{loss}: R^2", color=f"C{i}")
+        band(ax2, fractions, [perr[(loss, f)] for f in fractions], f"{loss}: parameter error",
+             color=f"C{i}", ls="--")  # fmt: skip
+    ax.legend(fontsize=8, loc="lower left")
+    table = {f"outliers {f:g}": {
+        **{f"R2 {loss}": summary({0: r2[(loss, f)]})["0"] for loss in ROBUST},
+        **{f"parameter error {loss}": summary({0: perr[(loss, f)]})["0"] for loss in ROBUST}}
+        for f in fractions}  # fmt: skip
     return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
 
 
