@@ -212,7 +212,7 @@ PAIRINGS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "multiclass": ("digits", "cross_entropy:identity",
                    ("binary_cross_entropy:sigmoid", "mse:identity")),
     "multilabel": ("multilabel", "binary_cross_entropy:sigmoid",
-                   ("cross_entropy:identity", "mse:identity")),
+                   ("binary_cross_entropy:softmax", "mse:identity")),
     "regression": ("diabetes", "mse:identity", ("mse:sigmoid", "mse:tanh")),
 }  # fmt: skip
 
