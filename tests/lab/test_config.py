@@ -80,3 +80,4 @@ def test_multiclass_losses_need_a_multiclass_dataset() -> None:
         from_mapping({"pairs": ["cross_entropy:identity"]})
     from_mapping({"pairs": ["cross_entropy:identity"], "dataset": "digits"})
     from_mapping({"pairs": ["hinge:tanh"], "dataset": "digits"})  # one-vs-rest stays allowed
+    from_mapping({"pairs": ["cross_entropy:identity"], "dataset": "multilabel"})  # soft targets

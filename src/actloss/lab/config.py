@@ -195,10 +195,12 @@ def validate(cfg: Config) -> None:
 
 
 def _check_tasks(cfg: Config) -> None:
-    """Multi-class losses (a softmax over a class axis) need a multiclass dataset.
+    """Multi-class losses (a softmax over a class axis) need more than one output.
 
-    Other mismatches stay allowed on purpose: regression losses on 0/1 labels (the
-    tutorials' MSE + sigmoid) and binary losses on one-hot rows (one-vs-rest).
+    With the single output of a binary or regression task the softmax is constant and the
+    loss does not train. Other mismatches stay allowed on purpose (experiments compare
+    them): regression losses on 0/1 labels (the tutorials' MSE + sigmoid), binary losses on
+    one-hot rows (one-vs-rest), cross-entropy over multi-label rows (soft targets).
     """
     import actloss as al
 
@@ -208,11 +210,12 @@ def _check_tasks(cfg: Config) -> None:
         task = task_of(dataset)
         for (loss, _), _out in cfg.pairs:
             tasks = al.get(loss).info.task
-            if task != "multiclass" and tasks and all("multi-class" in t for t in tasks):
+            single = task in ("binary", "regression")
+            if single and tasks and all("multi-class" in t for t in tasks):
                 raise ConfigError(
                     f"pairs: {loss} is a multi-class loss (a class axis of scores), but dataset "
-                    f"{dataset!r} is {task}; use a multiclass dataset (digits, wine) or a "
-                    "binary loss such as binary_cross_entropy_with_logits"
+                    f"{dataset!r} is {task} with one output; use a multiclass dataset (digits, "
+                    "wine) or a binary loss such as binary_cross_entropy_with_logits"
                 )
 
 
