@@ -212,7 +212,8 @@ CLAIMS: tuple[Claim, ...] = (
         "L1 regularization gives sparse weights, L2 small spread-out weights",
         '"L1 drives weights to exactly zero; L2 shrinks all weights a little"',
         "one hidden ReLU layer (Adam) on classification with lambda * sum|w| or "
-        "lambda * sum w^2 added; fraction of |w| < 0.01 and the weight norm",
+        "lambda/2 * sum w^2 (the catalog's l1_penalty, l2_penalty) added; fraction of "
+        "|w| < 0.01 and the weight norm",
         "penalty coefficient lambda",
         "near-zero fraction with L1 minus with L2, mean over lambdas",
         DecisionRule(min_effect=0.05, unit="of the weights"),

@@ -185,9 +185,10 @@ def focal_imbalance(ctx: Context) -> Measurement:
 def sparse_l1(ctx: Context) -> Measurement:
     """Claim 13: fraction of near-zero weights (|w| < 0.01) and weight norm vs the penalty.
 
-    One hidden ReLU layer on ``classification``, Adam; the objective adds
-    ``lambda * sum |w|`` (L1) or ``lambda * sum w^2`` (L2) over all weights. Effect per seed,
-    averaged over the lambdas: ``near_zero(L1) - near_zero(L2)``.
+    One hidden ReLU layer on ``classification``, Adam; the objective adds ``lambda * sum |w|``
+    (L1) or ``lambda / 2 * sum w^2`` (L2) over all weights (the catalog's ``l1_penalty`` and
+    ``l2_penalty``). Effect per seed, averaged over the lambdas:
+    ``near_zero(L1) - near_zero(L2)``.
     """
     b = ctx.budget
     lambdas = list(b.sweep)
