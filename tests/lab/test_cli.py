@@ -33,6 +33,13 @@ def test_compare_table_plot_store_and_resume(tmp_path: Path) -> None:
     assert lines[-1]["event"] == "summary" and lines[-1]["trained"] == 0
     assert {r["label"] for r in lines[-1]["rows"]} == {
         "binary_cross_entropy + sigmoid", "hinge + tanh", "mse + sigmoid"}  # fmt: skip
+    # the atlas gets a "Lab results" section from the same folder
+    page = tmp_path / "atlas.html"
+    code, _, err = invoke("atlas", "--out", str(page), "--results", str(tmp_path),
+                          "--claims", str(tmp_path / "no-claims"))  # fmt: skip
+    assert code == 0, err
+    html = page.read_text(encoding="utf-8")
+    assert 'id="lab-results"' in html and "hinge + tanh" in html
 
 
 def test_compare_options_and_export(tmp_path: Path) -> None:

@@ -10,7 +10,10 @@ import typer
 from .options import JsonOpt
 from .output import CliError, Output
 
-EXAMPLES = "Examples: actloss atlas | actloss atlas --out docs/atlas.html --json"
+EXAMPLES = (
+    "Examples: actloss atlas | actloss atlas --out docs/atlas.html --json | "
+    "actloss atlas --results actloss-results --claims actloss-claims"
+)
 
 
 def atlas_command(
@@ -20,6 +23,9 @@ def atlas_command(
     claims: Annotated[Path, typer.Option("--claims",
         help="Folder of `actloss claims` results for the Claims section (errata always).")] = Path(
         "actloss-claims"),
+    results: Annotated[Path, typer.Option("--results",
+        help="Folder of `actloss compare` results for the Lab results section.")] = Path(
+        "actloss-results"),
     as_json: JsonOpt = False,
 ) -> None:  # fmt: skip
     """Write the atlas: one self-contained HTML page with every function, plots and sliders."""
@@ -32,6 +38,14 @@ def atlas_command(
         pass
     else:
         sections.append(atlas_section(claims))
+    try:
+        from ..lab import atlas_section as lab_section
+    except ImportError:  # the lab section needs the lab extra
+        pass
+    else:
+        lab = lab_section(results)
+        if lab is not None:
+            sections.insert(0, lab)
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise CliError(f"--out must be an .html file, got {str(out)!r}")
