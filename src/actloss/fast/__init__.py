@@ -147,7 +147,10 @@ def elementwise_args(fn: Any, params: Mapping[str, Any]) -> tuple[Any, float, fl
             return None
         values.append(v)
     values += [0.0] * (2 - len(values))
-    kernel = getattr(_module("_elementwise"), KERNEL_NAME.get(fn.name, fn.name))
+    name = KERNEL_NAME.get(fn.name, fn.name)
+    if fn.name == "gelu" and params["approximate"] == "tanh":
+        name = "gelu_tanh"
+    kernel = getattr(_module("_elementwise"), name)
     return kernel, values[0], values[1]
 
 

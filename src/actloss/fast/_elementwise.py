@@ -142,18 +142,23 @@ def _silu(v: Any, p0: Any, p1: Any) -> Any:
 
 
 @njit(inline="always")
-def _gelu(v: Any, approximate: Any, p1: Any) -> Any:
+def _gelu(v: Any, p0: Any, p1: Any) -> Any:
+    """x Phi(x), Phi(x) = erfc(-x / sqrt 2) / 2."""
     xf = _finite(v)
-    if approximate != c(v, 0.0):  # the tanh form: x sigmoid(2u)
-        xc = V.clamp(xf, c(v, -100.0), c(v, 100.0))
-        u = c(v, SQRT_2_OVER_PI) * (xc + c(v, GELU_C) * xc * xc * xc)
-        du = c(v, SQRT_2_OVER_PI) * (c(v, 1.0) + c(v, 3.0 * GELU_C) * xc * xc)
-        s, ds = _sig(c(v, 2.0) * u)
-        y, d = xf * s, s + c(v, 2.0) * xf * du * ds
-    else:
-        cdf = c(v, 0.5) * V.erfc(-xf / c(v, 1.4142135623730951))
-        pdf = c(v, INV_SQRT_2PI) * V.exp(c(v, -0.5) * xf * xf)
-        y, d = xf * cdf, cdf + xf * pdf
+    cdf = c(v, 0.5) * V.erfc(-xf / c(v, 1.4142135623730951))
+    pdf = c(v, INV_SQRT_2PI) * V.exp(c(v, -0.5) * xf * xf)
+    return _limits(v, xf * cdf, cdf + xf * pdf, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
+
+
+@njit(inline="always")
+def _gelu_tanh(v: Any, p0: Any, p1: Any) -> Any:
+    """The tanh form x sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3)."""
+    xf = _finite(v)
+    xc = V.clamp(xf, c(v, -100.0), c(v, 100.0))
+    u = c(v, SQRT_2_OVER_PI) * (xc + c(v, GELU_C) * xc * xc * xc)
+    du = c(v, SQRT_2_OVER_PI) * (c(v, 1.0) + c(v, 3.0 * GELU_C) * xc * xc)
+    s, ds = _sig(c(v, 2.0) * u)
+    y, d = xf * s, s + c(v, 2.0) * xf * du * ds
     return _limits(v, y, d, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
 
 
@@ -419,6 +424,14 @@ def gelu(x, ct, y, d, p0, p1):
     q0, q1 = like(x, p0), like(x, p1)
     for i in range(x.size):
         a, b = _gelu(x[i], q0, q1)
+        store(i, x[i], a, b, ct, y, d)
+
+
+@kernel
+def gelu_tanh(x, ct, y, d, p0, p1):
+    q0, q1 = like(x, p0), like(x, p1)
+    for i in range(x.size):
+        a, b = _gelu_tanh(x[i], q0, q1)
         store(i, x[i], a, b, ct, y, d)
 
 

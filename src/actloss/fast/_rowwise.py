@@ -70,37 +70,10 @@ def _shifted(v: Any, m: Any) -> Any:
 
 @njit(inline="always")
 def _exp_row(x: Any, sign: Any, m: Any, e: Any) -> Any:
-    """e = exp(sign * x - m) over a row; returns (sum of e, the shifted values' log-sum)."""
-    n = x.size
-    z = c(sign, 0.0)
-    s0, s1, s2, s3, s4, s5, s6, s7 = z, z, z, z, z, z, z, z
-    j = 0
-    while j + 8 <= n:
-        e0 = V.exp(_shifted(sign * x[j], m))
-        e1 = V.exp(_shifted(sign * x[j + 1], m))
-        e2 = V.exp(_shifted(sign * x[j + 2], m))
-        e3 = V.exp(_shifted(sign * x[j + 3], m))
-        e4 = V.exp(_shifted(sign * x[j + 4], m))
-        e5 = V.exp(_shifted(sign * x[j + 5], m))
-        e6 = V.exp(_shifted(sign * x[j + 6], m))
-        e7 = V.exp(_shifted(sign * x[j + 7], m))
-        e[j], e[j + 1], e[j + 2], e[j + 3] = e0, e1, e2, e3
-        e[j + 4], e[j + 5], e[j + 6], e[j + 7] = e4, e5, e6, e7
-        s0 += e0
-        s1 += e1
-        s2 += e2
-        s3 += e3
-        s4 += e4
-        s5 += e5
-        s6 += e6
-        s7 += e7
-        j += 8
-    while j < n:
-        ej = V.exp(_shifted(sign * x[j], m))
-        e[j] = ej
-        s0 += ej
-        j += 1
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    """e = exp(sign * x - m) over a row (a vectorized loop); returns sum(e)."""
+    for j in range(x.size):
+        e[j] = V.exp(_shifted(sign * x[j], m))
+    return _sum(e)
 
 
 @njit(inline="always")

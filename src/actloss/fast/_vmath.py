@@ -4,8 +4,10 @@ numba lowers ``math.exp``/``np.tanh``/``np.log1p`` to scalar libm calls, which s
 LLVM from vectorizing a loop. These versions use only +, *, /, floor, selects and
 integer bit operations, so a loop that inlines them runs 4 (float64) or 8 (float32)
 lanes at a time. Each is generic over float32/float64: ``c(x, value)`` gives a
-constant in ``x``'s type (a float64 literal would promote float32 arithmetic) and
-``is32(x)`` picks the shorter float32 polynomial at compile time.
+constant in ``x``'s type (a float64 literal would promote float32 arithmetic), and
+the parts that differ (polynomial degree, integer width) are separate float32 and
+float64 functions chosen by an overload on the argument's type, so that no
+intermediate is promoted to float64 by numba's type unification.
 
 Accuracy (tested over the whole range in tests/perf/test_vmath.py against float64
 NumPy/math): relative error below 4 ulps in float64 and 8 ulps in float32 for exp,
@@ -61,18 +63,6 @@ def c(typingctx: Any, x: Any, value: Any) -> Any:
         return context.cast(builder, args[1], signature.args[1], signature.return_type)
 
     return sig, codegen
-
-
-def is32(x):
-    """True when ``x`` is float32 (a compile-time constant inside jitted code)."""
-    raise NotImplementedError("only callable from numba-compiled code")
-
-
-@overload(is32, inline="always")
-def _is32(x):
-    if x == types.float32:
-        return lambda x: True
-    return lambda x: False
 
 
 @intrinsic
@@ -153,52 +143,68 @@ _INV_FACT = tuple(1.0 / math.factorial(n) for n in range(14))
 
 
 @njit(inline="always")
-def _exp_parts(x: Any) -> Any:
+def _exp_parts32(x):
+    xs = x if x < c(x, 110.0) else c(x, 110.0)  # NaN -> 110 (restored by the caller)
+    xs = xs if xs > c(x, -110.0) else c(x, -110.0)
+    t = xs * c(x, _LOG2E) + c(x, _MAGIC_32)
+    k = t - c(x, _MAGIC_32)
+    ki = np.int32(as_int(t) - as_int(c(x, _MAGIC_32)))
+    r = (xs - k * c(x, _LN2_HI_32)) - k * c(x, _LN2_LO_32)
+    q = c(r, _INV_FACT[7])
+    q = q * r + c(r, _INV_FACT[6])
+    q = q * r + c(r, _INV_FACT[5])
+    q = q * r + c(r, _INV_FACT[4])
+    q = q * r + c(r, _INV_FACT[3])
+    q = q * r + c(r, _INV_FACT[2])
+    k1 = np.int32(ki >> 1)
+    k2 = np.int32(ki - k1)
+    s1 = as_float(np.int32((k1 + 127) << 23))
+    s2 = as_float(np.int32((k2 + 127) << 23))
+    return r + (r * r) * q, s1, s2
+
+
+@njit(inline="always")
+def _exp_parts64(x):
+    xs = x if x < c(x, 760.0) else c(x, 760.0)
+    xs = xs if xs > c(x, -760.0) else c(x, -760.0)
+    t = xs * c(x, _LOG2E) + c(x, _MAGIC_64)
+    k = t - c(x, _MAGIC_64)
+    ki = as_int(t) - as_int(c(x, _MAGIC_64))
+    r = (xs - k * c(x, _LN2_HI_64)) - k * c(x, _LN2_LO_64)
+    q = c(r, _INV_FACT[13])
+    q = q * r + c(r, _INV_FACT[12])
+    q = q * r + c(r, _INV_FACT[11])
+    q = q * r + c(r, _INV_FACT[10])
+    q = q * r + c(r, _INV_FACT[9])
+    q = q * r + c(r, _INV_FACT[8])
+    q = q * r + c(r, _INV_FACT[7])
+    q = q * r + c(r, _INV_FACT[6])
+    q = q * r + c(r, _INV_FACT[5])
+    q = q * r + c(r, _INV_FACT[4])
+    q = q * r + c(r, _INV_FACT[3])
+    q = q * r + c(r, _INV_FACT[2])
+    k1 = ki >> 1
+    k2 = ki - k1
+    s1 = as_float((k1 + 1023) << 52)
+    s2 = as_float((k2 + 1023) << 52)
+    return r + (r * r) * q, s1, s2
+
+
+def _exp_parts(x):
     """(exp(r) - 1, 2^(k//2), 2^(k - k//2)) with x = k ln2 + r, |r| <= ln2 / 2.
 
     x is first clamped to where exp is 0 / inf anyway, which keeps both halves of 2^k
-    normal numbers. One function (not several small ones): numba inlines each call
-    site separately, and nesting multiplied the compile time.
+    normal numbers. The float32 and float64 versions are separate functions chosen by
+    the argument's type at compile time, so every intermediate keeps x's type.
     """
-    if is32(x):
-        xs = clamp(x, c(x, -110.0), c(x, 110.0))
-        t = xs * c(x, _LOG2E) + c(x, _MAGIC_32)
-        k = t - c(x, _MAGIC_32)
-        ki = np.int32(as_int(t) - as_int(c(x, _MAGIC_32)))
-        r = (xs - k * c(x, _LN2_HI_32)) - k * c(x, _LN2_LO_32)
-        q = c(r, _INV_FACT[7])
-        q = q * r + c(r, _INV_FACT[6])
-        q = q * r + c(r, _INV_FACT[5])
-        q = q * r + c(r, _INV_FACT[4])
-        q = q * r + c(r, _INV_FACT[3])
-        q = q * r + c(r, _INV_FACT[2])
-        k1 = np.int32(ki >> 1)
-        k2 = np.int32(ki - k1)
-        s1 = as_float(np.int32((k1 + 127) << 23))
-        s2 = as_float(np.int32((k2 + 127) << 23))
-    else:
-        xs = clamp(x, c(x, -760.0), c(x, 760.0))
-        t = xs * c(x, _LOG2E) + c(x, _MAGIC_64)
-        k = t - c(x, _MAGIC_64)
-        ki = as_int(t) - as_int(c(x, _MAGIC_64))
-        r = (xs - k * c(x, _LN2_HI_64)) - k * c(x, _LN2_LO_64)
-        q = c(r, _INV_FACT[13])
-        q = q * r + c(r, _INV_FACT[12])
-        q = q * r + c(r, _INV_FACT[11])
-        q = q * r + c(r, _INV_FACT[10])
-        q = q * r + c(r, _INV_FACT[9])
-        q = q * r + c(r, _INV_FACT[8])
-        q = q * r + c(r, _INV_FACT[7])
-        q = q * r + c(r, _INV_FACT[6])
-        q = q * r + c(r, _INV_FACT[5])
-        q = q * r + c(r, _INV_FACT[4])
-        q = q * r + c(r, _INV_FACT[3])
-        q = q * r + c(r, _INV_FACT[2])
-        k1 = ki >> 1
-        k2 = ki - k1
-        s1 = as_float((k1 + 1023) << 52)
-        s2 = as_float((k2 + 1023) << 52)
-    return r + (r * r) * q, s1, s2
+    raise NotImplementedError("only callable from numba-compiled code")
+
+
+@overload(_exp_parts)
+def _exp_parts_impl(x):
+    if x == types.float32:
+        return lambda x: _exp_parts32(x)
+    return lambda x: _exp_parts64(x)
 
 
 @njit(inline="always")
@@ -235,31 +241,59 @@ _INV_ODD = tuple(1.0 / (2 * n + 1) for n in range(13))
 
 
 @njit(inline="always")
-def _log_mantissa(f: Any) -> Any:
-    """log(1 + f) for f in [sqrt(2)/2 - 1, sqrt(2) - 1]: 2 atanh(s), s = f / (2 + f)."""
+def _log_parts32(w):
+    """(k, log(m)) with w = 2^k m, m in [sqrt(2)/2, sqrt 2); float32."""
+    t = np.int32(as_int(w) - np.int32(_SQRT_HALF_BITS_32))
+    k = np.int32(t >> 23)
+    m = as_float(np.int32(as_int(w) - np.int32(k << 23)))
+    f = m - c(m, 1.0)
     s = f / (c(f, 2.0) + f)
     z = s * s
-    if is32(f):
-        q = c(f, _INV_ODD[5])
-        q = q * z + c(f, _INV_ODD[4])
-        q = q * z + c(f, _INV_ODD[3])
-        q = q * z + c(f, _INV_ODD[2])
-        q = q * z + c(f, _INV_ODD[1])
-    else:
-        q = c(f, _INV_ODD[12])
-        q = q * z + c(f, _INV_ODD[11])
-        q = q * z + c(f, _INV_ODD[10])
-        q = q * z + c(f, _INV_ODD[9])
-        q = q * z + c(f, _INV_ODD[8])
-        q = q * z + c(f, _INV_ODD[7])
-        q = q * z + c(f, _INV_ODD[6])
-        q = q * z + c(f, _INV_ODD[5])
-        q = q * z + c(f, _INV_ODD[4])
-        q = q * z + c(f, _INV_ODD[3])
-        q = q * z + c(f, _INV_ODD[2])
-        q = q * z + c(f, _INV_ODD[1])
-    # 2 s (1 + z q) = f - s f + s z q 2 ... written as f - s (f - 2 z q): no large rounding
-    return f - s * (f - c(f, 2.0) * z * q)
+    q = c(f, _INV_ODD[5])
+    q = q * z + c(f, _INV_ODD[4])
+    q = q * z + c(f, _INV_ODD[3])
+    q = q * z + c(f, _INV_ODD[2])
+    q = q * z + c(f, _INV_ODD[1])
+    # log(1 + f) = 2 atanh(s) = 2 s + 2 s z q = f - s (f - 2 z q)
+    return np.float32(k), f - s * (f - c(f, 2.0) * z * q)
+
+
+@njit(inline="always")
+def _log_parts64(w):
+    """(k, log(m)) with w = 2^k m, m in [sqrt(2)/2, sqrt 2); float64."""
+    t = as_int(w) - np.int64(_SQRT_HALF_BITS_64)
+    k = t >> 52
+    m = as_float(as_int(w) - (k << 52))
+    kf = as_float(k + as_int(c(w, _MAGIC_64))) - c(w, _MAGIC_64)  # no int64 -> float
+    f = m - c(m, 1.0)
+    s = f / (c(f, 2.0) + f)
+    z = s * s
+    q = c(f, _INV_ODD[12])
+    q = q * z + c(f, _INV_ODD[11])
+    q = q * z + c(f, _INV_ODD[10])
+    q = q * z + c(f, _INV_ODD[9])
+    q = q * z + c(f, _INV_ODD[8])
+    q = q * z + c(f, _INV_ODD[7])
+    q = q * z + c(f, _INV_ODD[6])
+    q = q * z + c(f, _INV_ODD[5])
+    q = q * z + c(f, _INV_ODD[4])
+    q = q * z + c(f, _INV_ODD[3])
+    q = q * z + c(f, _INV_ODD[2])
+    q = q * z + c(f, _INV_ODD[1])
+    return kf, f - s * (f - c(f, 2.0) * z * q)
+
+
+def _log_parts(w):
+    """(k, log m) with w = 2^k m, m in [sqrt(2)/2, sqrt 2), for finite w > 0: log m =
+    2 atanh(s), s = (m - 1) / (m + 1), by its odd series (|s| <= 0.172)."""
+    raise NotImplementedError("only callable from numba-compiled code")
+
+
+@overload(_log_parts)
+def _log_parts_impl(w):
+    if w == types.float32:
+        return lambda w: _log_parts32(w)
+    return lambda w: _log_parts64(w)
 
 
 @njit(inline="always")
@@ -268,19 +302,10 @@ def log1p(u: Any) -> Any:
     w = u + c(u, 1.0)
     wpos = w if w > c(u, 0.0) else c(u, 1.0)  # keeps the bit tricks finite
     wpos = wpos if wpos < c(u, np.inf) else c(u, 2.0)
-    if is32(u):
-        t = np.int32(as_int(wpos) - np.int32(_SQRT_HALF_BITS_32))
-        k = np.int32(t >> 23)
-        m = as_float(np.int32(as_int(wpos) - np.int32(k << 23)))
-        kf = np.float32(k)
-    else:
-        t = as_int(wpos) - np.int64(_SQRT_HALF_BITS_64)
-        k = t >> 52
-        m = as_float(as_int(wpos) - (k << 52))
-        kf = as_float(k + as_int(c(u, _MAGIC_64))) - c(u, _MAGIC_64)  # no int64 -> float
+    kf, logm = _log_parts(wpos)
     corr = (u - (wpos - c(u, 1.0))) / wpos  # the rounding error of 1 + u, relative to w
     corr = corr if w > c(u, 0.0) else c(u, 0.0)
-    y = kf * c(u, _LN2_64) + (_log_mantissa(m - c(u, 1.0)) + corr)
+    y = kf * c(u, _LN2_64) + (logm + corr)
     if u != u:
         return u
     if w == c(u, 0.0):
