@@ -41,5 +41,10 @@ browser:
 
 test: lint typecheck pytest
 
+# Fused-kernel benchmarks (actloss.fast vs PyTorch autograd, tutorial NumPy): writes
+# benchmarks/README.md; under 10 minutes on 2 cores. Run it on a quiet machine.
+bench: $(STAMP)
+	$(PY) -m benchmarks.kernels
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -68,7 +68,7 @@ ROWWISE: tuple[str, ...] = ("log_softmax", "softmax", "softmin")
 
 FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
-_enabled = os.environ.get("ACTLOSS_FAST_PATH", "0").strip().lower() not in ("0", "false", "off")
+_enabled = os.environ.get("ACTLOSS_FAST_PATH", "1").strip().lower() not in ("0", "false", "off")
 
 
 @cache
