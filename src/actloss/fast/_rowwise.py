@@ -2,9 +2,10 @@
 
 A row (of the last axis, at most a few thousand entries) stays in cache, so its
 passes (max; exp and sum; scale) read the input from memory once. Sums and maxima
-use eight independent accumulators: the loop vectorizes without reassociating
-floating-point additions, and the order of additions depends only on the row length,
-never on how rows are split among threads. The semantics follow
+use eight independent accumulators (float64 ones for sums, so that float32 rows
+of thousands of entries keep float32 accuracy): the loop vectorizes without
+reassociating floating-point additions, and the order of additions depends only on
+the row length, never on how rows are split among threads. The semantics follow
 ``actloss.activations.softmax``: a row containing NaN gives NaN, a row whose maximum
 is +inf puts its mass evenly on its infinite entries, a row of all -inf gives NaN.
 """
@@ -78,9 +79,9 @@ def _exp_row(x: Any, sign: Any, m: Any, e: Any) -> Any:
 
 @njit(inline="always")
 def _dot(a: Any, b: Any) -> Any:
-    """sum(a * b) over a row with eight accumulators."""
+    """sum(a * b) over a row with eight float64 accumulators."""
     n = a.size
-    z = like(a, 0.0)
+    z = 0.0
     s0, s1, s2, s3, s4, s5, s6, s7 = z, z, z, z, z, z, z, z
     j = 0
     while j + 8 <= n:
@@ -101,9 +102,9 @@ def _dot(a: Any, b: Any) -> Any:
 
 @njit(inline="always")
 def _sum(a: Any) -> Any:
-    """sum(a) over a row with eight accumulators."""
+    """sum(a) over a row with eight float64 accumulators."""
     n = a.size
-    z = like(a, 0.0)
+    z = 0.0
     s0, s1, s2, s3, s4, s5, s6, s7 = z, z, z, z, z, z, z, z
     j = 0
     while j + 8 <= n:
@@ -127,7 +128,7 @@ def _softmax_row(x: Any, sign: Any, y: Any) -> None:
     """y = softmax(sign * x) for one row (NaN for rows with NaN or of all -inf)."""
     m = _max(x, sign)
     s = _exp_row(x, sign, m, y)
-    inv = c(sign, 1.0) / s if s > c(sign, 0.0) else c(sign, math.nan)
+    inv = c(sign, 1.0 / s) if s > 0.0 else c(sign, math.nan)
     for j in range(x.size):
         y[j] = y[j] * inv
 
@@ -141,7 +142,7 @@ def softmax(x, ct, out, sign):
         _softmax_row(x[r], g, y)
         if ct is not None:
             cr = ct[r]
-            dot = _dot(cr, y)
+            dot = c(g, _dot(cr, y))
             for j in range(y.size):
                 y[j] = g * (y[j] * (cr[j] - dot))
 
@@ -155,12 +156,12 @@ def log_softmax(x, ct, out, sign):
         if ct is None:
             m = _max(xr, g)
             s = _exp_row(xr, g, m, y)
-            lse = np.log(s) if s > c(g, 0.0) else c(g, math.nan)
+            lse = c(g, np.log(s)) if s > 0.0 else c(g, math.nan)
             for j in range(xr.size):
                 y[j] = _shifted(xr[j], m) - lse
         else:
             cr = ct[r]
             _softmax_row(xr, g, y)
-            total = _sum(cr)
+            total = c(g, _sum(cr))
             for j in range(y.size):
                 y[j] = cr[j] - y[j] * total
