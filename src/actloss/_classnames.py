@@ -10,6 +10,10 @@ classes end in ``Loss`` (regularizers do not: ``L2Penalty``). Both adapters
 
 from __future__ import annotations
 
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+from . import _catalog
 from ._function import Function
 
 # One word of a catalog name -> its spelling in a class name (PyTorch's style).
@@ -66,3 +70,25 @@ def class_name(fn: Function) -> str:
     words = "".join(WORDS.get(w, w[:1].upper() + w[1:]) for w in name.split("_"))
     loss = fn.info.kind == "loss" and fn.info.family != "regularizer"
     return words + "Loss" if loss else words
+
+
+def registered_entry(fn: Function) -> Function:
+    """The registered entry behind ``fn`` (an alias's target); ``fn`` itself when it is not
+    registered (e.g. a loss built with ``actloss.losses.combine``)."""
+    try:
+        entry = _catalog.get(fn.info.name)
+    except _catalog.UnknownNameError:
+        return fn
+    return entry if type(entry) is type(fn) and entry.info is fn.info else fn
+
+
+def export_classes(
+    namespace: MutableMapping[str, Any], make: Callable[[Function], type]
+) -> list[str]:
+    """Put one adapter class per catalog entry into ``namespace``; return their names."""
+    names = []
+    for fn in _catalog.catalog():
+        cls = make(fn)
+        namespace[cls.__name__] = cls
+        names.append(cls.__name__)
+    return names

@@ -45,6 +45,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from .. import _catalog
+from .._classnames import export_classes, registered_entry
 from .._function import Activation, Function
 from .._loss import Loss
 from ._classes import (
@@ -62,7 +63,7 @@ _CLASSES: dict[str, tuple[Function, type]] = {}
 def class_for(name: str | Function) -> type:
     """The Keras class of a catalog entry (built on first use for entries registered later)."""
     fn = _catalog.get(name)
-    entry = _entry(fn)
+    entry = registered_entry(fn)
     cached = _CLASSES.get(entry.info.name)
     if cached is None or cached[0] is not entry:
         cls: type
@@ -100,26 +101,7 @@ def get_activation(name: str | Function, **params: Any) -> keras.layers.Layer:
     return out
 
 
-def _entry(fn: Function) -> Function:
-    """The registered entry behind ``fn`` (an alias's target); ``fn`` itself when it is not
-    registered (e.g. a loss built with ``actloss.losses.combine``)."""
-    try:
-        entry = _catalog.get(fn.info.name)
-    except _catalog.UnknownNameError:
-        return fn
-    return entry if type(entry) is type(fn) and entry.info is fn.info else fn
-
-
-def _generate() -> list[str]:
-    names = []
-    for fn in _catalog.catalog():
-        cls = class_for(fn)
-        globals()[cls.__name__] = cls
-        names.append(cls.__name__)
-    return names
-
-
-_GENERATED = _generate()
+_GENERATED = export_classes(globals(), class_for)
 
 __all__ = [
     "ActivationLayer",

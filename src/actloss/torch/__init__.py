@@ -30,6 +30,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from .. import _catalog
+from .._classnames import export_classes, registered_entry
 from .._function import Activation, Function
 from .._loss import Loss
 from . import functional
@@ -43,7 +44,7 @@ _CLASSES: dict[str, tuple[Function, type[nn.Module]]] = {}
 def module_class(name: str | Function) -> type[nn.Module]:
     """The module class of a catalog entry (built on first use for entries registered later)."""
     fn = _catalog.get(name)
-    entry = _entry(fn)  # the registered entry behind an alias
+    entry = registered_entry(fn)  # the registered entry behind an alias
     cached = _CLASSES.get(entry.info.name)
     if cached is None or cached[0] is not entry:
         cls: type[nn.Module]
@@ -95,26 +96,7 @@ def _torch_names(fn: Function, params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _entry(fn: Function) -> Function:
-    """The registered entry behind ``fn`` (an alias's target); ``fn`` itself when it is not
-    registered (e.g. a loss built with ``actloss.losses.combine``)."""
-    try:
-        entry = _catalog.get(fn.info.name)
-    except _catalog.UnknownNameError:
-        return fn
-    return entry if type(entry) is type(fn) and entry.info is fn.info else fn
-
-
-def _generate() -> list[str]:
-    names = []
-    for fn in _catalog.catalog():
-        cls = module_class(fn)
-        globals()[cls.__name__] = cls
-        names.append(cls.__name__)
-    return names
-
-
-_GENERATED = _generate()
+_GENERATED = export_classes(globals(), module_class)
 
 __all__ = [
     "ActivationFunction",
