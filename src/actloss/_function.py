@@ -186,16 +186,16 @@ class Activation(Function):
         xp, xc, out = B.prepare(x)
         p = self.resolve_params(params, xp, xc)
         if self.info.elementwise:
-            fast = self._fast_elementwise(xc, out, p)
+            fast = self._fast_elementwise(xc, out, p, value_only=True)
             if fast is not None:
                 return fast[0]
             y = self.kernels.value(xp, xc, **p)
             return B.finish(xp, _keep_nan(xp, xc, y), out)
         axis = p.pop("axis")
         _check_axis(self.info.name, xc, axis)
-        rows = self._fast_rows(xc, out, axis)
-        if rows is not None:
-            return _fast_run().rowwise(rows[0], xc, None, rows[1])
+        fast_rows = self._fast_rows(xc, out, axis, None)
+        if fast_rows is not None:
+            return fast_rows
         return B.finish(xp, self.kernels.value(xp, xc, axis, **p), out)
 
     def grad(self, x: Any, /, **params: Any) -> Any:
@@ -295,10 +295,10 @@ class Activation(Function):
         else:
             axis = p.pop("axis")
             _check_axis(self.info.name, xc, axis)
-            rows = self._fast_rows(xc, out, axis)
-            if rows is not None and tuple(ct.shape) == tuple(xc.shape):
-                dx = _fast_run().rowwise(rows[0], xc, ct, rows[1], dx_out)
-                return dx if not with_params else (dx, {})
+            if tuple(ct.shape) == tuple(xc.shape):
+                fast_dx = self._fast_rows(xc, out, axis, ct, dx_out)
+                if fast_dx is not None:
+                    return fast_dx if not with_params else (fast_dx, {})
             expected = tuple(self.kernels.value(xp, xc, axis, **p).shape)
             if tuple(ct.shape) != expected:
                 raise ValueError(
@@ -323,22 +323,47 @@ class Activation(Function):
 
     # ------------------------------------------------------------------ fast path
     def _fast_elementwise(
-        self, x: Any, dtype: Any, p: Mapping[str, Any], ct: Any = None, out: Any = (None, None)
+        self,
+        x: Any,
+        dtype: Any,
+        p: Mapping[str, Any],
+        ct: Any = None,
+        out: Any = (None, None),
+        value_only: bool = False,
     ) -> tuple[Any, Any] | None:
         """(f(x), f'(x)), or (None, ct * f'(x)), by a fused kernel; None: use the reference."""
-        if not _fast.eligible(x, dtype):
+        xn = _fast.kernel_input(x, dtype)
+        if xn is None:
             return None
         args = _fast.elementwise_args(self, p)
         if args is None:
             return None
+        ctn = None
+        if ct is not None:
+            ctn = _fast.kernel_cotangent(ct, xn)
+            if ctn is None:
+                return None
         kernel, p0, p1 = args
-        return _fast_run().elementwise(kernel, x, p0, p1, ct, *out)
+        y, d = _fast_run().elementwise(kernel, xn, p0, p1, ctn, *out, value_only=value_only)
+        return _fast.like_input(y, x), _fast.like_input(d, x)
 
-    def _fast_rows(self, x: Any, dtype: Any, axis: int) -> tuple[Any, float] | None:
-        """(row kernel, sign) when ``x`` normalizes along its contiguous last axis."""
-        if x.size == 0 or axis % x.ndim != x.ndim - 1 or not _fast.eligible(x, dtype):
+    def _fast_rows(
+        self, x: Any, dtype: Any, axis: int, ct: Any, out: Any = None
+    ) -> Any:
+        """f(x) (``ct`` None) or the vjp along the contiguous last axis by a row kernel; None:
+        use the reference."""
+        if math.prod(x.shape) == 0 or axis % x.ndim != x.ndim - 1:
             return None
-        return _fast.rowwise_args(self)
+        xn = _fast.kernel_input(x, dtype)
+        rows = None if xn is None else _fast.rowwise_args(self)
+        if rows is None:
+            return None
+        ctn = None
+        if ct is not None:
+            ctn = _fast.kernel_cotangent(ct, xn)
+            if ctn is None:
+                return None
+        return _fast.like_input(_fast_run().rowwise(rows[0], xn, ctn, rows[1], out), x)
 
     def _require_elementwise(self, what: str) -> None:
         if not self.info.elementwise:

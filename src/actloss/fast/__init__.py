@@ -1,11 +1,16 @@
-"""The fast path: fused numba kernels for NumPy float32/float64 inputs.
+"""The fast path: fused numba kernels for NumPy (and CPU torch) float32/float64 inputs.
 
 The catalog's Array API definitions stay the reference. For a C-contiguous NumPy
 float32/float64 input, a function with an entry in ``ELEMENTWISE`` or ``ROWWISE``
 below computes value and derivative in one pass over memory (``value_and_grad``,
-``vjp``, and the plain call and ``grad``, which run the same kernel so that all four
-agree bit for bit); every other input, backend and function takes the reference
-path. A function needs no entry here: the registry is an optimization only.
+``vjp``, and the plain call and ``grad``, which run the same kernel code so that all
+four agree bit for bit; the plain call compiles it without the derivative's
+arithmetic); every other input, backend and function takes the reference path. A
+function needs no entry here: the registry is an optimization only.
+
+A contiguous float32/float64 torch tensor on the CPU that is not being differentiated
+by autograd takes the same kernels through a zero-copy NumPy view (``kernel_input``),
+and gets a tensor back: the ``actloss.torch`` modules' forward and backward run there.
 
 Controls: ``ACTLOSS_FAST_PATH=0`` in the environment turns the fast path off,
 ``actloss.fast.use(False)`` does so in code (also as a context manager), and
@@ -126,11 +131,73 @@ def eligible(x: Any, out_dtype: Any) -> bool:
     )
 
 
+def _is_torch(x: Any) -> bool:
+    return type(x).__name__ == "Tensor" and type(x).__module__ == "torch"
+
+
+def _torch_view(x: Any) -> np.ndarray | None:
+    """A contiguous float32/float64 CPU tensor outside autograd as a zero-copy NumPy view."""
+    import torch
+
+    if (
+        x.device.type != "cpu"
+        or x.dtype not in (torch.float32, torch.float64)
+        or not x.is_contiguous()
+        or x.is_neg()
+        or (x.requires_grad and torch.is_grad_enabled())  # autograd differentiates the core
+    ):
+        return None
+    try:
+        return x.detach().numpy()
+    except RuntimeError:  # no storage: a torch.func transform's wrapper, a meta tensor
+        return None
+
+
+def kernel_input(x: Any, out_dtype: Any) -> np.ndarray | None:
+    """``x`` as the kernels take it, or None for the reference path.
+
+    A C-contiguous float32/float64 NumPy array is taken as is; a torch tensor on the CPU
+    with the same properties (and no autograd graph to extend) as a zero-copy NumPy
+    view, so that ``actloss`` on torch tensors (the ``actloss.torch`` modules' forward
+    and backward included) runs the same fused kernels. Other backends and devices
+    keep the Array API path.
+    """
+    if not _enabled:
+        return None
+    if _is_torch(x):
+        arr = _torch_view(x)
+        if arr is None or str(out_dtype) != f"torch.{arr.dtype}":
+            return None
+        return arr if available() else None
+    return x if eligible(x, out_dtype) else None
+
+
+def kernel_cotangent(ct: Any, x: Any) -> np.ndarray | None:
+    """The cotangent as a C-contiguous NumPy array of ``x``'s dtype, or None (reference)."""
+    if _is_torch(ct):
+        view = _torch_view(ct.contiguous())
+        return None if view is None or view.dtype != x.dtype else view
+    if type(ct) is np.ndarray:
+        return np.ascontiguousarray(ct, dtype=x.dtype)
+    return None
+
+
+def like_input(result: Any, x: Any) -> Any:
+    """A kernel's NumPy result as the caller's array type (a CPU tensor for a tensor ``x``)."""
+    if result is None or not _is_torch(x):
+        return result
+    import torch
+
+    return torch.from_numpy(result)
+
+
 def _scalar(value: Any, choices: tuple[Any, ...] | None) -> float | None:
     if choices:
         return float(choices.index(value))
     if isinstance(value, np.ndarray):
         return float(value) if value.ndim == 0 else None
+    if _is_torch(value):  # a parameter tensor (PReLU's weight, a learnable beta)
+        return float(value.detach()) if value.ndim == 0 else None
     return float(value)
 
 

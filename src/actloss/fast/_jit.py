@@ -36,14 +36,23 @@ def store(i, v, a, b, ct, y, d):
     """Write element ``i`` of an elementwise kernel's outputs (inside jitted code only).
 
     ``a, b`` are f(v) and f'(v). With ``ct`` None: ``y[i] = a, d[i] = b`` (value and
-    gradient); with a cotangent array: ``d[i] = ct[i] * b`` (the vjp). NaN in ``v``
-    gives NaN out. Which of the two is compiled is decided by ``ct``'s type.
+    gradient), or only ``y[i] = a`` when ``d`` is None too (the plain call: LLVM then
+    drops the derivative's arithmetic); with a cotangent array: ``d[i] = ct[i] * b``
+    (the vjp). NaN in ``v`` gives NaN out. Which variant is compiled is decided by the
+    types of ``ct`` and ``d``.
     """
     raise NotImplementedError("only callable from numba-compiled code")
 
 
 @overload(store, inline="always")
 def _store(i, v, a, b, ct, y, d):
+    if isinstance(ct, types.NoneType) and isinstance(d, types.NoneType):
+
+        def value(i, v, a, b, ct, y, d):
+            y[i] = a if v == v else v
+
+        return value
+
     if isinstance(ct, types.NoneType):
 
         def value_and_grad(i, v, a, b, ct, y, d):

@@ -24,11 +24,16 @@ def elementwise(
     ct: np.ndarray | None = None,
     out_y: np.ndarray | None = None,
     out_d: np.ndarray | None = None,
-) -> tuple[np.ndarray | None, np.ndarray]:
-    """(f(x), f'(x)) with ``ct`` None, else (None, ct * f'(x)); into ``out_*`` if given."""
+    value_only: bool = False,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(f(x), f'(x)) with ``ct`` None, else (None, ct * f'(x)); into ``out_*`` if given.
+
+    ``value_only``: (f(x), None), skipping the derivative.
+    """
     y = None if ct is not None else _flat_target(out_y, x)
-    d = _flat_target(out_d, x)
-    xf, df = x.reshape(-1), d.reshape(-1)
+    d = None if value_only and ct is None else _flat_target(out_d, x)
+    xf = x.reshape(-1)
+    df = None if d is None else d.reshape(-1)
     yf = None if y is None else y.reshape(-1)
     cf = None if ct is None else np.ascontiguousarray(ct, dtype=x.dtype).reshape(-1)
 
@@ -37,7 +42,7 @@ def elementwise(
             xf[a:b],
             None if cf is None else cf[a:b],
             None if yf is None else yf[a:b],
-            df[a:b],
+            None if df is None else df[a:b],
             p0,
             p1,
         )
@@ -46,7 +51,7 @@ def elementwise(
     if out_y is not None and y is not None and y is not out_y:
         np.copyto(out_y, y)
         y = out_y
-    if out_d is not None and d is not out_d:
+    if out_d is not None and d is not None and d is not out_d:
         np.copyto(out_d, d)
         d = out_d
     return y, d

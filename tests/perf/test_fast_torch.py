@@ -1,0 +1,129 @@
+"""The fast path on CPU torch tensors (zero-copy NumPy views) and the value-only kernels.
+
+A contiguous float32/float64 CPU tensor outside autograd runs the same fused kernels as
+NumPy: results must be the NumPy fast path's bit for bit, returned as tensors; tensors
+that autograd differentiates, other devices' tensors and strided ones keep the Array API
+path. The plain call compiles its kernel without the derivative: its value must be
+value_and_grad's bit for bit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import actloss as al
+import actloss.fast as fast
+import actloss.torch as alt
+from actloss.fast import _run
+
+DTYPES = [np.float32, np.float64]
+ELEMENTWISE = sorted(fast.ELEMENTWISE)
+
+
+def _x(dtype: Any, shape: tuple[int, ...] = (3, 67)) -> np.ndarray:
+    rng = np.random.default_rng(11)
+    x = rng.normal(0.0, 3.0, shape).astype(dtype)
+    x.flat[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, 40.0]
+    return x
+
+
+def _same(got: Any, want: np.ndarray) -> None:
+    assert isinstance(got, torch.Tensor)
+    np.testing.assert_array_equal(got.numpy(), want, strict=True)
+
+
+def _count_kernels(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    for name in ("elementwise", "rowwise"):
+        real = getattr(_run, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(_run, name, spy)
+    return calls
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_elementwise_on_cpu_tensors_is_the_numpy_kernel(name: str, dtype: Any):
+    fn, x = al.get(name), _x(dtype)
+    ct = np.linspace(-2.0, 2.0, x.size).reshape(x.shape).astype(dtype)
+    t, tct = torch.from_numpy(x.copy()), torch.from_numpy(ct.copy())
+    with fast.use(True):
+        y, d = fn.value_and_grad(x)
+        ty, td = fn.value_and_grad(t)
+        _same(ty, y)
+        _same(td, d)
+        _same(fn(t), y)
+        _same(fn.grad(t), d)
+        _same(fn.vjp(t, tct), fn.vjp(x, ct))
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name", sorted(fast.ROWWISE))
+def test_rowwise_on_cpu_tensors_is_the_numpy_kernel(name: str, dtype: Any):
+    fn, x = al.get(name), _x(dtype)
+    x[0, :6] = 0.0  # one finite row next to the row of specials
+    ct = np.cos(np.arange(x.size)).reshape(x.shape).astype(dtype)
+    t, tct = torch.from_numpy(x.copy()), torch.from_numpy(ct.copy())
+    with fast.use(True):
+        _same(fn(t), fn(x))
+        _same(fn.vjp(t, tct), fn.vjp(x, ct))
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_value_only_kernel_matches_value_and_grad(name: str, dtype: Any):
+    fn, x = al.get(name), _x(dtype, (1000,))
+    with fast.use(True):
+        np.testing.assert_array_equal(fn(x), fn.value_and_grad(x)[0], strict=True)
+
+
+def test_contiguous_cpu_tensors_take_the_kernels(monkeypatch: pytest.MonkeyPatch):
+    calls = _count_kernels(monkeypatch)
+    t = torch.linspace(-3.0, 3.0, 12)
+    with fast.use(True):
+        al.get("gelu")(t)
+        al.get("gelu").vjp(t, torch.ones(12))
+        al.get("softmax")(t.reshape(3, 4))
+    assert calls == ["elementwise", "elementwise", "rowwise"]
+
+
+def test_the_torch_modules_run_the_kernels_forward_and_backward(monkeypatch: pytest.MonkeyPatch):
+    calls = _count_kernels(monkeypatch)
+    x = torch.linspace(-3.0, 3.0, 12, dtype=torch.float64, requires_grad=True)
+    with fast.use(True):
+        y = alt.SiLU()(x)
+        y.backward(torch.ones_like(y))
+    assert calls == ["elementwise", "elementwise"]
+    with fast.use(False):
+        want = al.get("silu").grad(x.detach())
+    torch.testing.assert_close(x.grad, want, rtol=1e-15, atol=0.0)
+
+
+@pytest.mark.parametrize("case", ["autograd", "strided", "meta", "half", "off"])
+def test_other_tensors_take_the_reference_path(case: str, monkeypatch: pytest.MonkeyPatch):
+    calls = _count_kernels(monkeypatch)
+    x = torch.linspace(-3.0, 3.0, 12, dtype=torch.float64)
+    fn = al.get("tanh")
+    if case == "autograd":  # the core called on a tensor autograd differentiates
+        x.requires_grad_(True)
+        fn(x).sum().backward()
+        assert x.grad is not None
+        torch.testing.assert_close(x.grad, 1.0 - torch.tanh(x.detach()) ** 2)
+    elif case == "strided":
+        fn(x.reshape(3, 4).T)
+    elif case == "meta":
+        assert fn(torch.empty(5, device="meta")).device.type == "meta"
+    elif case == "half":
+        assert fn(x.to(torch.float16)).dtype == torch.float16
+    else:
+        with fast.use(False):
+            fn(x)
+    assert calls == []
