@@ -347,9 +347,7 @@ class Activation(Function):
         y, d = _fast_run().elementwise(kernel, xn, p0, p1, ctn, *out, value_only=value_only)
         return _fast.like_input(y, x), _fast.like_input(d, x)
 
-    def _fast_rows(
-        self, x: Any, dtype: Any, axis: int, ct: Any, out: Any = None
-    ) -> Any:
+    def _fast_rows(self, x: Any, dtype: Any, axis: int, ct: Any, out: Any = None) -> Any:
         """f(x) (``ct`` None) or the vjp along the contiguous last axis by a row kernel; None:
         use the reference."""
         if math.prod(x.shape) == 0 or axis % x.ndim != x.ndim - 1:
