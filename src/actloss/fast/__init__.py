@@ -70,6 +70,15 @@ ELEMENTWISE: Mapping[str, tuple[str, ...]] = {
 KERNEL_NAME: Mapping[str, str] = {"prelu": "leaky_relu"}
 # vector functions normalizing along an axis, computed one row at a time
 ROWWISE: tuple[str, ...] = ("log_softmax", "softmax", "softmin")
+# losses with fused value-and-gradient kernels (``_losses``; dispatch in ``_lossrun``)
+LOSSES: tuple[str, ...] = (
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "focal",
+    "huber",
+    "l2",
+    "mse",
+)
 
 FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -115,7 +124,7 @@ def use(flag: bool) -> Any:
 
 @cache
 def _module(kind: str) -> ModuleType:
-    """The kernel module ``_elementwise`` or ``_rowwise`` (imported on first use: numba)."""
+    """A kernel module such as ``_elementwise`` (imported on first use: numba)."""
     return importlib.import_module(f".{kind}", __name__)
 
 
@@ -191,6 +200,17 @@ def like_input(result: Any, x: Any) -> Any:
     return torch.from_numpy(result)
 
 
+def loss_eligible(name: str, x: Any, out_dtype: Any, sample_weight: Any) -> bool:
+    """Whether loss ``name`` on prediction array ``x`` can take the fast path."""
+    return name in LOSSES and sample_weight is None and eligible(x, out_dtype)
+
+
+def loss_run(*args: Any) -> tuple[Any, Any] | None:
+    """``_lossrun.run``: (value, gradient) by a fused loss kernel, or None (reference)."""
+    result: tuple[Any, Any] | None = _module("_lossrun").run(*args)
+    return result
+
+
 def _scalar(value: Any, choices: tuple[Any, ...] | None) -> float | None:
     if choices:
         return float(choices.index(value))
@@ -231,4 +251,4 @@ def rowwise_args(fn: Any) -> tuple[Any, float] | None:
     return mod.softmax, (-1.0 if fn.name == "softmin" else 1.0)
 
 
-__all__ = ["ELEMENTWISE", "ROWWISE", "available", "eligible", "enabled", "use"]
+__all__ = ["ELEMENTWISE", "LOSSES", "ROWWISE", "available", "eligible", "enabled", "use"]

@@ -1,0 +1,226 @@
+"""The fast path of losses: eligibility, the reference's input checks, chunks and reductions.
+
+``run`` is called by ``Loss._run`` for a loss in ``actloss.fast.LOSSES`` whose
+y_pred is a C-contiguous NumPy float32/float64 array and which has no
+sample_weight; it returns ``(value, gradient)`` computed by a kernel of ``_losses``,
+or None for the reference path (array-valued parameters, class weights, label
+smoothing, a class axis other than the last, an unusual cotangent). The inputs are
+validated by the reference's own checks, so errors are the same.
+
+Reductions follow ``actloss._loss.reduce``: "sum" adds the per-sample losses,
+"mean" divides by the number of samples (for integer labels, of samples whose label
+is not ``ignore_index``; NaN when there is none), and the gradient is scaled by
+``1 / count`` in the input's dtype, exactly as there. Sums are accumulated in
+float64 over fixed blocks and added in a fixed order: the result does not depend on
+the number of threads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .. import _backend as B
+from .._loss import check_probabilities, check_same_shape
+from ..losses._common import float_target, targets
+from . import _losses as K
+from ._threads import parallel_for
+
+# catalog name -> kernel family
+KERNELS: Mapping[str, str] = {
+    "binary_cross_entropy_with_logits": "bce_logits",
+    "cross_entropy": "cross_entropy",
+    "focal": "focal",
+    "huber": "huber",
+    "l2": "mse",
+    "mse": "mse",
+}
+CHECKS_PROBABILITIES = ("bce_logits", "focal")  # y_true must lie in [0, 1]
+
+
+def run(
+    name: str,
+    y_true: Any,
+    x: np.ndarray,
+    p: Mapping[str, Any],
+    reduction: str,
+    want_grad: bool,
+    cotangent: Any,
+) -> tuple[Any, Any] | None:
+    """(value, gradient or None) of loss ``name``, or None for the reference path."""
+    family = KERNELS.get(name)
+    if family is None or type(y_true) is not np.ndarray:
+        return None
+    if family == "cross_entropy":
+        return _cross_entropy(name, y_true, x, p, reduction, want_grad, cotangent)
+    return _elementwise(name, family, y_true, x, p, reduction, want_grad, cotangent)
+
+
+def _scalar(value: Any) -> float | None:
+    """A scalar parameter as a float (None for an array of several values)."""
+    if isinstance(value, np.ndarray):
+        return float(value) if value.ndim == 0 else None
+    return float(value)
+
+
+def _kernel_args(family: str, p: Mapping[str, Any]) -> tuple[Any, float, float] | None:
+    if family == "mse":
+        return K.mse, 0.0, 0.0
+    if family == "huber":
+        return K.huber, float(p["delta"]), 0.0
+    if family == "bce_logits":
+        pw = p["pos_weight"]
+        w = 1.0 if pw is None else _scalar(pw)  # x 1 is exact: the same as no weight
+        return None if w is None else (K.bce_logits, w, 0.0)
+    alpha, gamma = float(p["alpha"]), float(p["gamma"])
+    if gamma in (0.0, 1.0, 2.0, 3.0, 4.0):
+        return K.focal, alpha, gamma
+    return K.focal_pow, alpha, gamma
+
+
+def _cotangent(cotangent: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray | None:
+    """The cotangent as a flat C-contiguous array of ``dtype`` (None: let the reference
+    path raise its error for it)."""
+    try:
+        ct = B.as_array(cotangent, "cotangent", xp=np)
+    except TypeError:
+        return None
+    if tuple(ct.shape) != shape:
+        return None
+    return np.ascontiguousarray(ct, dtype=dtype).reshape(-1)
+
+
+def _value(total: float, count: int, reduction: str, dtype: Any) -> np.ndarray:
+    if reduction == "mean":
+        total = total / count if count else math.nan
+    with np.errstate(over="ignore"):
+        return np.asarray(total, dtype=dtype)
+
+
+def _scale(count: int, reduction: str, dtype: Any) -> float:
+    """The gradient's factor: 1 / count in ``dtype`` for "mean" (0 without samples), else 1."""
+    if reduction != "mean":
+        return 1.0
+    return float(np.dtype(dtype).type(1.0) / np.dtype(dtype).type(count)) if count else 0.0
+
+
+def _elementwise(
+    name: str,
+    family: str,
+    y_true: np.ndarray,
+    x: np.ndarray,
+    p: Mapping[str, Any],
+    reduction: str,
+    want_grad: bool,
+    cotangent: Any,
+) -> tuple[Any, Any] | None:
+    args = _kernel_args(family, p)
+    if args is None:
+        return None
+    kern, p0, p1 = args
+    t = y_true if y_true.dtype == x.dtype else float_target(name, np, y_true, x)
+    check_same_shape(name, t, x)
+    n = x.size
+    ct = None
+    if cotangent is not None:
+        ct = _cotangent(cotangent, x.shape, x.dtype)
+        if ct is None:
+            return None
+    reduce = reduction != "none" and ct is None
+    nb = -(-n // K.BLOCK)
+    xf, tf = x.reshape(-1), np.ascontiguousarray(t).reshape(-1)
+    part = np.empty(nb) if reduce else None
+    flag = np.zeros(nb, dtype=np.bool_) if family in CHECKS_PROBABILITIES else None
+    loss = None if reduce or ct is not None else np.empty_like(x)
+    grad = np.empty_like(x) if want_grad else None
+    lf = None if loss is None else loss.reshape(-1)
+    gf = None if grad is None else grad.reshape(-1)
+    scale = _scale(n, reduction, x.dtype)
+
+    def body(a: int, b: int) -> None:
+        lo, hi = a * K.BLOCK, min(b * K.BLOCK, n)
+        kern(
+            xf[lo:hi],
+            tf[lo:hi],
+            None if ct is None else ct[lo:hi],
+            None if lf is None else lf[lo:hi],
+            None if gf is None else gf[lo:hi],
+            None if part is None else part[a:b],
+            None if flag is None else flag[a:b],
+            scale,
+            p0,
+            p1,
+        )
+
+    parallel_for(nb, body, cost=K.BLOCK)
+    if flag is not None and flag.any():
+        check_probabilities(name, np, t, what="y_true")  # raises the reference's error
+    if ct is not None:
+        return None, grad
+    value = loss if part is None else _value(float(np.sum(part)), n, reduction, x.dtype)
+    return value, grad
+
+
+def _cross_entropy(
+    name: str,
+    y_true: np.ndarray,
+    x: np.ndarray,
+    p: Mapping[str, Any],
+    reduction: str,
+    want_grad: bool,
+    cotangent: Any,
+) -> tuple[Any, Any] | None:
+    axis = p["axis"]
+    if x.ndim < 1 or not -x.ndim <= axis < x.ndim or axis % x.ndim != x.ndim - 1:
+        return None  # the reference moves the class axis (or raises)
+    if p["weight"] is not None or p["label_smoothing"] != 0.0:
+        return None
+    if B.is_floating(np, y_true.dtype) and y_true.dtype != x.dtype:
+        y_true = y_true.astype(x.dtype)
+    ignore = p["ignore_index"]
+    kind, t = targets("cross_entropy", np, y_true, x, ignore_index=ignore)
+    if kind == "soft" and x.ndim < 2:
+        return None  # a single row: the reference propagates NaN by arithmetic only
+    c = x.shape[-1]
+    rows = x.size // c
+    out_shape = tuple(x.shape[:-1])
+    ct = None
+    if cotangent is not None:
+        ct = _cotangent(cotangent, out_shape, x.dtype)
+        if ct is None:
+            return None
+    reduce = reduction != "none" and ct is None
+    z = x.reshape(rows, c)
+    if kind == "soft":
+        tt = np.ascontiguousarray(t, dtype=x.dtype).reshape(rows, c)
+        count = rows
+    else:
+        tt = np.ascontiguousarray(t, dtype=np.int64).reshape(rows)
+        count = int(np.count_nonzero(tt != ignore))
+    rl = np.empty(rows) if reduce else None
+    loss = None if reduce or ct is not None else np.empty(out_shape, dtype=x.dtype)
+    grad = np.empty_like(x) if want_grad else None
+    lf = None if loss is None else loss.reshape(rows)
+    g2 = None if grad is None else grad.reshape(rows, c)
+    scale = _scale(count, reduction, x.dtype)
+
+    def body(a: int, b: int) -> None:
+        parts = (
+            None if ct is None else ct[a:b],
+            None if lf is None else lf[a:b],
+            None if g2 is None else g2[a:b],
+            None if rl is None else rl[a:b],
+        )
+        if kind == "soft":
+            K.ce_soft(z[a:b], tt[a:b], *parts, scale)
+        else:
+            K.ce_labels(z[a:b], tt[a:b], *parts, ignore, scale)
+
+    parallel_for(rows, body, cost=max(c, 1))
+    if ct is not None:
+        return None, grad
+    value = loss if rl is None else _value(float(np.sum(rl)), count, reduction, x.dtype)
+    return value, grad
