@@ -15,15 +15,22 @@ expm1, log1p and tanh; erfc as Cody's rational approximation (the one
 ``actloss._numerics.erfc`` uses, with the same coefficients).
 
 Method. exp: Cody-Waite range reduction x = k ln2 + r, |r| <= ln2/2, with ln2 split
-in a high part whose product with k is exact and a low part; exp(r) by its Taylor
-polynomial (degree 13 in float64, 7 in float32: truncation below 2e-17 resp.
-1e-9 relative); 2^k built by writing k + bias into the exponent bits, in two factors
+in a high part whose product with k is exact and a low part; exp(r) = 1 + r + r^2 q(r)
+with q the Taylor polynomial of degree 11 in float64 (truncation below 2e-17
+relative), in float32 the minimax polynomial of degree 4 (Remez, 3.1e-9 relative);
+q by Estrin's scheme (its terms are independent, so a loop is not bound by the latency
+of a Horner chain); 2^k built by writing k + bias into the exponent bits, in two factors
 2^(k//2) 2^(k - k//2) so that results in the subnormal range round gradually and
 overflow gives inf. k is obtained by the round-to-nearest "magic number" addition,
 whose bit pattern holds k as an integer (no float->int conversion, which AVX2 lacks
 for 64-bit integers). log1p(u): w = 1 + u = 2^k m with m in [sqrt(2)/2, sqrt 2) read
 off the bit pattern, log m = 2 atanh(f / (2 + f)) with f = m - 1 by its odd series,
-plus the correction (u - (w - 1)) / w for the rounding of w.
+plus the correction (u - (w - 1)) / w for the rounding of w. Multiply-adds in the
+polynomials are explicit ``fma`` calls: one instruction where the CPU has FMA (half
+the operations), the same bits in every kernel (see ``fma``).
+
+Row reductions (``row_sum``, ``row_dot``, ``row_max``) run in eight explicit vector
+lanes: see the section at the end.
 
 numba's on-disk cache is keyed by the file that defines a kernel, not by this one:
 after editing this file, delete ``src/actloss/fast/__pycache__/*.nb[ic]`` (the
@@ -41,6 +48,7 @@ from typing import Any
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
+from numba.core import cgutils
 from numba.extending import intrinsic, overload
 
 from .._numerics import _A, _B, _C, _D, _P, _Q, INV_SQRT_PI
@@ -110,6 +118,33 @@ def like(typingctx: Any, a: Any, value: Any) -> Any:
     return sig, codegen
 
 
+def _has_fma(context: Any) -> bool:
+    """Whether the target compiles llvm.fma to one instruction (x86 FMA3, any AArch64)."""
+    features = getattr(context.codegen(), "_tm_features", "") or ""
+    return "+fma" in features.split(",") or "+neon" in features.split(",")
+
+
+@intrinsic
+def fma(typingctx: Any, a: Any, b: Any, addend: Any) -> Any:
+    """a * b + addend, rounded once where the CPU has fused multiply-add, else twice.
+
+    Explicit, not a contraction left to LLVM: the choice depends only on the target,
+    never on the surrounding code, so a helper computes the same bits in every kernel
+    that inlines it (vjp == ct * grad stays exact). Where used, the error bounds hold
+    either way (tested on this machine's choice).
+    """
+    if not (isinstance(a, types.Float) and a == b == addend):
+        return None
+    sig = a(a, b, addend)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        if _has_fma(context):
+            return builder.fma(*args)
+        return builder.fadd(builder.fmul(args[0], args[1]), args[2])
+
+    return sig, codegen
+
+
 @njit(inline="always")
 def clamp(x: Any, lo: Any, hi: Any) -> Any:
     """min(max(x, lo), hi) as selects; NaN becomes ``hi`` (callers restore NaN at the end)."""
@@ -140,54 +175,88 @@ _LN2_LO_32 = -2.12194440e-4
 _MAGIC_64 = 6755399441055744.0  # 1.5 * 2^52: adding it rounds to an integer
 _MAGIC_32 = 12582912.0  # 1.5 * 2^23
 _INV_FACT = tuple(1.0 / math.factorial(n) for n in range(14))
+# float32: e^r = 1 + r + r^2 q(r) with q the minimax polynomial of degree 4 for the
+# relative error of e^r on |r| <= ln2 / 2 (Remez; 3.1e-9, below a float32 ulp / 20)
+_EXP_Q32 = (
+    0.49999993451708435,
+    0.1666652068983302,
+    0.04166838736126115,
+    0.008368709824171195,
+    0.0013814613260779772,
+)
+
+
+@njit(inline="always")
+def _reduce(x, lo, hi, ln2_hi, ln2_lo, magic):
+    """(r, k) with x = k ln2 + r, |r| <= ln2 / 2 (k an integer, read off the bits of t).
+
+    x is clamped to [lo, hi] (where exp is 0 / inf anyway, which keeps both halves of
+    2^k normal); the clamp lets NaN through, so that NaN reaches the result by
+    arithmetic (no select needed at the end).
+    """
+    xs = hi if x > hi else x
+    xs = lo if xs < lo else xs
+    t = fma(xs, c(x, _LOG2E), magic)
+    k = t - magic
+    r = fma(-k, ln2_hi, xs)
+    return fma(-k, ln2_lo, r), as_int(t) - as_int(magic)
 
 
 @njit(inline="always")
 def _exp_parts32(x):
-    xs = x if x < c(x, 110.0) else c(x, 110.0)  # NaN -> 110 (restored by the caller)
-    xs = xs if xs > c(x, -110.0) else c(x, -110.0)
-    t = xs * c(x, _LOG2E) + c(x, _MAGIC_32)
-    k = t - c(x, _MAGIC_32)
-    ki = np.int32(as_int(t) - as_int(c(x, _MAGIC_32)))
-    r = (xs - k * c(x, _LN2_HI_32)) - k * c(x, _LN2_LO_32)
-    q = c(r, _INV_FACT[7])
-    q = q * r + c(r, _INV_FACT[6])
-    q = q * r + c(r, _INV_FACT[5])
-    q = q * r + c(r, _INV_FACT[4])
-    q = q * r + c(r, _INV_FACT[3])
-    q = q * r + c(r, _INV_FACT[2])
+    r, ki = _reduce(
+        x,
+        c(x, -110.0),
+        c(x, 110.0),
+        c(x, _LN2_HI_32),
+        c(x, _LN2_LO_32),
+        c(x, _MAGIC_32),
+    )
+    ki = np.int32(ki)
+    r2 = r * r
+    q = fma(c(r, _EXP_Q32[4]), r2, fma(c(r, _EXP_Q32[3]), r, c(r, _EXP_Q32[2])))
+    q = fma(q, r2, fma(c(r, _EXP_Q32[1]), r, c(r, _EXP_Q32[0])))
     k1 = np.int32(ki >> 1)
     k2 = np.int32(ki - k1)
     s1 = as_float(np.int32((k1 + 127) << 23))
     s2 = as_float(np.int32((k2 + 127) << 23))
-    return r + (r * r) * q, s1, s2
+    return fma(r2, q, r), s1, s2
 
 
 @njit(inline="always")
 def _exp_parts64(x):
-    xs = x if x < c(x, 760.0) else c(x, 760.0)
-    xs = xs if xs > c(x, -760.0) else c(x, -760.0)
-    t = xs * c(x, _LOG2E) + c(x, _MAGIC_64)
-    k = t - c(x, _MAGIC_64)
-    ki = as_int(t) - as_int(c(x, _MAGIC_64))
-    r = (xs - k * c(x, _LN2_HI_64)) - k * c(x, _LN2_LO_64)
-    q = c(r, _INV_FACT[13])
-    q = q * r + c(r, _INV_FACT[12])
-    q = q * r + c(r, _INV_FACT[11])
-    q = q * r + c(r, _INV_FACT[10])
-    q = q * r + c(r, _INV_FACT[9])
-    q = q * r + c(r, _INV_FACT[8])
-    q = q * r + c(r, _INV_FACT[7])
-    q = q * r + c(r, _INV_FACT[6])
-    q = q * r + c(r, _INV_FACT[5])
-    q = q * r + c(r, _INV_FACT[4])
-    q = q * r + c(r, _INV_FACT[3])
-    q = q * r + c(r, _INV_FACT[2])
+    r, ki = _reduce(
+        x,
+        c(x, -760.0),
+        c(x, 760.0),
+        c(x, _LN2_HI_64),
+        c(x, _LN2_LO_64),
+        c(x, _MAGIC_64),
+    )
+    # Estrin's scheme: the Horner chain of 12 dependent steps left the loop latency-bound
+    r2 = r * r
+    r4 = r2 * r2
+    p0 = fma(
+        fma(c(r, _INV_FACT[5]), r, c(r, _INV_FACT[4])),
+        r2,
+        fma(c(r, _INV_FACT[3]), r, c(r, _INV_FACT[2])),
+    )
+    p1 = fma(
+        fma(c(r, _INV_FACT[9]), r, c(r, _INV_FACT[8])),
+        r2,
+        fma(c(r, _INV_FACT[7]), r, c(r, _INV_FACT[6])),
+    )
+    p2 = fma(
+        fma(c(r, _INV_FACT[13]), r, c(r, _INV_FACT[12])),
+        r2,
+        fma(c(r, _INV_FACT[11]), r, c(r, _INV_FACT[10])),
+    )
+    q = fma(fma(p2, r4, p1), r4, p0)
     k1 = ki >> 1
     k2 = ki - k1
     s1 = as_float((k1 + 1023) << 52)
     s2 = as_float((k2 + 1023) << 52)
-    return r + (r * r) * q, s1, s2
+    return fma(r2, q, r), s1, s2
 
 
 def _exp_parts(x):
@@ -211,8 +280,7 @@ def _exp_parts_impl(x):
 def exp(x: Any) -> Any:
     """e^x; +inf above the overflow threshold, 0 (gradually) below underflow. NaN -> NaN."""
     m, s1, s2 = _exp_parts(x)
-    y = ((m + c(x, 1.0)) * s1) * s2
-    return y if x == x else x
+    return ((m + c(x, 1.0)) * s1) * s2  # NaN: m is NaN
 
 
 @njit(inline="always")
@@ -400,3 +468,167 @@ def erfc(x: Any) -> Any:
     large = big if x >= c(x, 0.0) else c(x, 2.0) - big
     out = small if y <= c(x, 0.46875) else large
     return out if x == x else x
+
+
+# ------------------------------------------------------------------ row reductions
+# A sum over a row does not vectorize as written: LLVM may not reorder floating-point
+# additions (no fastmath here), and numba leaves SLP vectorization off, so eight scalar
+# accumulators stay eight scalar instructions. These intrinsics spell the eight
+# accumulators as one 8-lane LLVM vector: lane k takes the elements j = k (mod 8) of
+# the first n - n % 8, in order, exactly as eight scalar accumulators would, so the
+# result is the same bit for bit on every machine (the vector width is the code's, not
+# the CPU's) and never depends on how rows are split among threads. The caller adds
+# the tail and combines the lanes in a fixed order (``combine``).
+LANES = 8
+
+
+def _lane_loop(context, builder, arrays, init, step):
+    """Run ``acc = step(acc, [vectors])`` over the 8-element blocks of 1-d C arrays."""
+    arrs = [context.make_array(t)(context, builder, v) for t, v in arrays]
+    n = builder.extract_value(arrs[0].shape, 0)
+    elt = context.get_value_type(arrays[0][0].dtype)
+    vt = ir.VectorType(elt, LANES)
+    blocks = builder.udiv(n, ir.Constant(n.type, LANES))
+    acc = cgutils.alloca_once_value(builder, init)
+    with cgutils.for_range(builder, blocks) as loop:
+        j = builder.mul(loop.index, ir.Constant(n.type, LANES))
+        vs = []
+        for a in arrs:
+            p = builder.bitcast(builder.gep(a.data, [j]), vt.as_pointer())
+            vs.append(builder.load(p, align=context.get_abi_sizeof(elt)))
+        builder.store(step(builder, builder.load(acc), vs), acc)
+    return builder.load(acc)
+
+
+def _lane_tuple(context, builder, typ, vec):
+    k = [builder.extract_element(vec, ir.Constant(ir.IntType(32), i)) for i in range(LANES)]
+    return context.make_tuple(builder, typ, k)
+
+
+def _rows_of(*arrays):
+    """The common float dtype of 1-d C-contiguous arrays, or None."""
+    ok = all(
+        isinstance(a, types.Array)
+        and a.ndim == 1
+        and a.layout == "C"
+        and isinstance(a.dtype, types.Float)
+        for a in arrays
+    )
+    return arrays[0].dtype if ok and len({a.dtype for a in arrays}) == 1 else None
+
+
+def _widened(builder, v, dtype):
+    """A float32 vector converted to float64 (exactly); float64 unchanged."""
+    if dtype == types.float64:
+        return v
+    return builder.fpext(v, ir.VectorType(ir.DoubleType(), LANES))
+
+
+@intrinsic
+def lanes_sum(typingctx: Any, a: Any) -> Any:
+    """The eight float64 partial sums of ``a`` (lane k: a[k], a[k + 8], ...)."""
+    dt = _rows_of(a)
+    if dt is None:
+        return None
+    sig = types.UniTuple(types.float64, LANES)(a)
+
+    def codegen(context, builder, signature, args):
+        zero = ir.Constant(ir.VectorType(ir.DoubleType(), LANES), [0.0] * LANES)
+
+        def step(b, acc, vs):
+            return b.fadd(acc, _widened(b, vs[0], dt))
+
+        vec = _lane_loop(context, builder, [(a, args[0])], zero, step)
+        return _lane_tuple(context, builder, signature.return_type, vec)
+
+    return sig, codegen
+
+
+@intrinsic
+def lanes_dot(typingctx: Any, a: Any, b: Any) -> Any:
+    """The eight float64 partial sums of the products a[j] b[j] (rounded in their dtype)."""
+    dt = _rows_of(a, b)
+    if dt is None:
+        return None
+    sig = types.UniTuple(types.float64, LANES)(a, b)
+
+    def codegen(context, builder, signature, args):
+        zero = ir.Constant(ir.VectorType(ir.DoubleType(), LANES), [0.0] * LANES)
+
+        def step(bld, acc, vs):
+            return bld.fadd(acc, _widened(bld, bld.fmul(vs[0], vs[1]), dt))
+
+        vec = _lane_loop(context, builder, [(a, args[0]), (b, args[1])], zero, step)
+        return _lane_tuple(context, builder, signature.return_type, vec)
+
+    return sig, codegen
+
+
+@intrinsic
+def lanes_max(typingctx: Any, a: Any, sign: Any) -> Any:
+    """The eight partial maxima of sign * a (NaN entries skipped; -inf for none)."""
+    dt = _rows_of(a)
+    if dt is None or sign != dt:
+        return None
+    sig = types.UniTuple(dt, LANES)(a, sign)
+
+    def codegen(context, builder, signature, args):
+        elt = context.get_value_type(dt)
+        vt = ir.VectorType(elt, LANES)
+        s = builder.insert_element(
+            ir.Constant(vt, ir.Undefined), args[1], ir.Constant(ir.IntType(32), 0)
+        )
+        s = builder.shuffle_vector(s, s, ir.Constant(ir.VectorType(ir.IntType(32), LANES), 0))
+        lowest = ir.Constant(vt, [float("-inf")] * LANES)
+
+        def step(b, acc, vs):
+            v = b.fmul(s, vs[0])
+            return b.select(b.fcmp_ordered(">", v, acc), v, acc)  # v > acc ? v : acc
+
+        vec = _lane_loop(context, builder, [(a, args[0])], lowest, step)
+        return _lane_tuple(context, builder, signature.return_type, vec)
+
+    return sig, codegen
+
+
+@njit(inline="always")
+def combine(s: Any) -> Any:
+    """Sum of eight lanes in a fixed order: ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))."""
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+
+
+@njit(inline="always")
+def row_sum(a: Any) -> Any:
+    """sum(a) over a 1-d C array in float64 (eight lanes, tail into lane 0; fixed order)."""
+    s = lanes_sum(a)
+    s0 = s[0]
+    for j in range(a.size - a.size % LANES, a.size):
+        s0 += a[j]
+    return combine((s0, s[1], s[2], s[3], s[4], s[5], s[6], s[7]))
+
+
+@njit(inline="always")
+def row_dot(a: Any, b: Any) -> Any:
+    """sum(a * b) over 1-d C arrays in float64 (products rounded in their dtype)."""
+    s = lanes_dot(a, b)
+    s0 = s[0]
+    for j in range(a.size - a.size % LANES, a.size):
+        s0 += a[j] * b[j]
+    return combine((s0, s[1], s[2], s[3], s[4], s[5], s[6], s[7]))
+
+
+@njit(inline="always")
+def row_max(a: Any, sign: Any) -> Any:
+    """max(sign * a) over a 1-d C array; NaN entries are skipped (-inf if all are NaN)."""
+    m = lanes_max(a, sign)
+    m0 = m[0]
+    for j in range(a.size - a.size % LANES, a.size):
+        v = sign * a[j]
+        m0 = v if v > m0 else m0
+    m0 = m[1] if m[1] > m0 else m0
+    m2 = m[3] if m[3] > m[2] else m[2]
+    m4 = m[5] if m[5] > m[4] else m[4]
+    m6 = m[7] if m[7] > m[6] else m[6]
+    m0 = m2 if m2 > m0 else m0
+    m4 = m6 if m6 > m4 else m4
+    return m4 if m4 > m0 else m0
