@@ -4,6 +4,7 @@ Run from the repository root (writes benchmarks/README.md)::
 
     python -m benchmarks.kernels            # full sizes, under 10 minutes on 2 cores
     python -m benchmarks.kernels --quick    # tiny sizes: checks that everything runs
+    python -m benchmarks.kernels --only gelu,softmax   # a subset (not written to README)
 
 For every elementwise activation (10M values), softmax/log_softmax/softmin over the
 rows of a 10000x1000 matrix, and the losses cross_entropy (4096x1000 logits),
@@ -12,13 +13,16 @@ in one process with the same thread count (numba's, given to torch too):
 
 - actloss value_and_grad on NumPy float32 and float64, allocating its outputs and
   with ``out=`` buffers (vector functions: value then vjp; losses: value_and_grad),
-- PyTorch forward + backward with autograd, and forward only (float32),
+- PyTorch forward + backward with autograd, and forward only, in float32 and float64
+  (actloss float32 is compared with PyTorch float32, actloss float64 with PyTorch
+  float64),
 - the tutorial NumPy way (float32; formulas as tutorials write them),
 - JAX jit(value_and_grad) if JAX is installed,
 - the memory floor: one pass reading the input and writing two outputs.
 
 Each candidate is warmed up, then the candidates run interleaved ``--repeat`` times;
-the table gives the minimum and median in ms, ratios of minima to PyTorch autograd,
+the table gives the minimum and median in ms, ratios of minima to PyTorch autograd in
+the same dtype,
 the maximum error of the float32 results against a float64 reference (the actloss
 reference path in float64 on the first 1M values), relative to |ref| + |x ref'| as
 in the test harness, and the peak memory allocated during one call (tracemalloc;
@@ -134,21 +138,13 @@ def bench_elementwise(fn: al.Activation, x32: np.ndarray, repeat: int, sub: int)
     y32, d32, y64, d64 = (np.empty_like(a) for a in (x32, x32, x64, x64))
     params = {k: v for k, v in fn.info.defaults.items()}
     tfn = _torch_ref(fn.name)
-    xt = torch.from_numpy(x32.copy()).requires_grad_(True)
-    ones = torch.ones_like(xt)
-
-    def torch_fb() -> Any:
-        xt.grad = None
-        tfn(xt, **params).backward(ones)
-        return xt.grad
-
-    def torch_f() -> Any:
-        with torch.no_grad():
-            return tfn(xt, **params)
-
+    torch_fb, torch_f = _torch_elementwise(tfn, x32, params)
+    torch_fb64, torch_f64 = _torch_elementwise(tfn, x64, params)
     cands: dict[str, Callable[[], Any]] = {
         "torch autograd": torch_fb,
         "torch forward": torch_f,
+        "torch autograd f64": torch_fb64,
+        "torch forward f64": torch_f64,
         "actloss f32": lambda: fn.value_and_grad(x32),
         "actloss f32 out=": lambda: fn.value_and_grad(x32, out=(y32, d32)),
         "actloss f64": lambda: fn.value_and_grad(x64),
@@ -184,6 +180,44 @@ def bench_elementwise(fn: al.Activation, x32: np.ndarray, repeat: int, sub: int)
     return row
 
 
+def _torch_elementwise(
+    tfn: Callable[..., Any], x: np.ndarray, params: dict[str, Any]
+) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """PyTorch forward + backward (autograd) and forward only, on a copy of ``x``."""
+    xt = torch.from_numpy(x.copy()).requires_grad_(True)
+    ones = torch.ones_like(xt)
+
+    def fb() -> Any:
+        xt.grad = None
+        tfn(xt, **params).backward(ones)
+        return xt.grad
+
+    def f() -> Any:
+        with torch.no_grad():
+            return tfn(xt, **params)
+
+    return fb, f
+
+
+def _torch_rows(
+    tfn: Callable[..., Any], x: np.ndarray, ct: np.ndarray
+) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """PyTorch forward + backward (with cotangent ``ct``) and forward only, along rows."""
+    xt = torch.from_numpy(x.copy()).requires_grad_(True)
+    ctt = torch.from_numpy(ct)
+
+    def fb() -> Any:
+        xt.grad = None
+        tfn(xt, -1).backward(ctt)
+        return xt.grad
+
+    def f() -> Any:
+        with torch.no_grad():
+            return tfn(xt, -1)
+
+    return fb, f
+
+
 def _quiet(f: Callable[..., Any], *args: Any) -> Any:
     with np.errstate(all="ignore"):
         return f(*args)
@@ -196,21 +230,13 @@ def bench_rows(fn: al.Activation, x32: np.ndarray, repeat: int, sub: int) -> Row
     ct64 = ct32.astype(np.float64)
     dx32, dx64, floor_buf = np.empty_like(x32), np.empty_like(x64), np.empty_like(x32)
     tfn = _torch_ref(fn.name)
-    xt = torch.from_numpy(x32.copy()).requires_grad_(True)
-    ctt = torch.from_numpy(ct32)
-
-    def torch_fb() -> Any:
-        xt.grad = None
-        tfn(xt, -1).backward(ctt)
-        return xt.grad
-
-    def torch_f() -> Any:
-        with torch.no_grad():
-            return tfn(xt, -1)
-
+    torch_fb, torch_f = _torch_rows(tfn, x32, ct32)
+    torch_fb64, torch_f64 = _torch_rows(tfn, x64, ct64)
     cands: dict[str, Callable[[], Any]] = {
         "torch autograd": torch_fb,
         "torch forward": torch_f,
+        "torch autograd f64": torch_fb64,
+        "torch forward f64": torch_f64,
         "actloss f32": lambda: (fn(x32), fn.vjp(x32, ct32)),
         "actloss f32 out=": lambda: (fn(x32), fn.vjp(x32, ct32, out=dx32)),
         "actloss f64": lambda: (fn(x64), fn.vjp(x64, ct64)),
@@ -239,22 +265,14 @@ def bench_loss(name: str, y_true: np.ndarray, y_pred: np.ndarray, repeat: int) -
     yp64 = y_pred.astype(np.float64)
     yt64 = y_true.astype(np.float64) if y_true.dtype.kind == "f" else y_true
     ref = _torch_loss(name)
-    pt = torch.from_numpy(y_pred.copy()).requires_grad_(True)
-    tt = torch.from_numpy(y_true.copy())
-
-    def torch_fb() -> Any:
-        pt.grad = None
-        ref(tt, pt).backward()
-        return pt.grad
-
-    def torch_f() -> Any:
-        with torch.no_grad():
-            return ref(tt, pt)
-
+    torch_fb, torch_f = _torch_loss_pair(ref, y_true, y_pred)
+    torch_fb64, torch_f64 = _torch_loss_pair(ref, yt64, yp64)
     grad_buf = np.empty_like(y_pred)
     cands: dict[str, Callable[[], Any]] = {
         "torch autograd": torch_fb,
         "torch forward": torch_f,
+        "torch autograd f64": torch_fb64,
+        "torch forward f64": torch_f64,
         "actloss f32": lambda: fn.value_and_grad(y_true, y_pred),
         "actloss f64": lambda: fn.value_and_grad(yt64, yp64),
         "memory floor f32": lambda: memory_floor(y_pred, grad_buf),
@@ -271,6 +289,25 @@ def bench_loss(name: str, y_true: np.ndarray, y_pred: np.ndarray, repeat: int) -
     )
     row.memory["actloss f32"] = _peak_mb(lambda: fn.value_and_grad(y_true, y_pred))
     return row
+
+
+def _torch_loss_pair(
+    ref: Callable[[Any, Any], Any], y_true: np.ndarray, y_pred: np.ndarray
+) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """PyTorch loss forward + backward (autograd) and forward only."""
+    pt = torch.from_numpy(y_pred.copy()).requires_grad_(True)
+    tt = torch.from_numpy(y_true.copy())
+
+    def fb() -> Any:
+        pt.grad = None
+        ref(tt, pt).backward()
+        return pt.grad
+
+    def f() -> Any:
+        with torch.no_grad():
+            return ref(tt, pt)
+
+    return fb, f
 
 
 def _torch_loss(name: str) -> Callable[[Any, Any], Any]:
@@ -322,9 +359,21 @@ COLUMNS = (
     "actloss f64 out=",
     "torch autograd",
     "torch forward",
+    "torch autograd f64",
+    "torch forward f64",
     "tutorial numpy f32",
     "jax jit f32",
     "memory floor f32",
+)
+
+
+HEADERS = {"torch autograd": "torch autograd f32", "torch forward": "torch forward f32"}
+# (candidate, the PyTorch autograd candidate of the same dtype it is divided by)
+RATIOS = (
+    ("actloss f32", "torch autograd"),
+    ("actloss f32 out=", "torch autograd"),
+    ("actloss f64", "torch autograd f64"),
+    ("actloss f64 out=", "torch autograd f64"),
 )
 
 
@@ -353,20 +402,19 @@ def table(rows: list[Row]) -> str:
     present = [c for c in COLUMNS if any(c in r.times for r in rows)]
     head = [
         "function",
-        *present,
-        "ratio f32 / f32 out= / f64 (to torch)",
+        *[HEADERS.get(c, c) for c in present],
+        "ratio f32 / f32 out= (to torch f32) / f64 / f64 out= (to torch f64)",
         "max err f32 (actloss / torch / tutorial)",
         "peak MB (actloss / out= / tutorial)",
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        base = min(r.times["torch autograd"])
         cells = [r.name]
         for c in present:
             cells.append(_fmt(r.times[c]) if c in r.times else "")
         ratios = [
-            f"{min(r.times[c]) / base:.2f}" if c in r.times else "-"
-            for c in ("actloss f32", "actloss f32 out=", "actloss f64")
+            f"{min(r.times[c]) / min(r.times[base]):.2f}" if c in r.times else "-"
+            for c, base in RATIOS
         ]
         cells.append(" / ".join(ratios))
         errs = [
@@ -390,6 +438,11 @@ def run(n: int, rows: int, cols: int, ce_rows: int, repeat: int, only: list[str]
     rng = np.random.default_rng(0)
     x32 = rng.normal(0.0, 3.0, n).astype(np.float32)
     sub = min(n, 1_000_000)
+    loss_names = ("cross_entropy", "binary_cross_entropy_with_logits", "mse", "huber", "focal")
+    known = {f.name for f in al.catalog(kind="activation")} | set(loss_names)
+    unknown = sorted(set(only or ()) - known)
+    if unknown:
+        raise SystemExit(f"--only: unknown function(s) {', '.join(unknown)}")
     results: list[Row] = []
     t0 = time.perf_counter()
     for fn in al.catalog(kind="activation"):
@@ -426,9 +479,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes: check that it runs")
     ap.add_argument("--repeat", type=int, default=None, help="timed runs per candidate")
-    ap.add_argument("--only", nargs="*", help="function names to run (default: all)")
+    ap.add_argument(
+        "--only",
+        nargs="*",
+        help="function names to run, separated by commas or spaces (default: all); "
+        "the table is printed, not written, unless --write is given",
+    )
     ap.add_argument("--write", type=Path, default=None, help="Markdown output file")
     args = ap.parse_args()
+    only = [n for arg in args.only or () for n in arg.split(",") if n] or None
     if args.quick:
         sizes = {"n": 20_000, "rows": 20, "cols": 100, "ce_rows": 16}
         repeat = args.repeat or 2
@@ -436,11 +495,11 @@ def main() -> None:
     else:
         sizes = {"n": 10_000_000, "rows": 10_000, "cols": 1_000, "ce_rows": 4096}
         repeat = args.repeat or 5
-        write = args.write or HERE / "README.md"
+        write = args.write or (None if only else HERE / "README.md")
     if not fast.enabled():
         raise SystemExit("the fast path is off (ACTLOSS_FAST_PATH=0 or numba missing)")
     start = time.perf_counter()
-    body = run(**sizes, repeat=repeat, only=args.only)
+    body = run(**sizes, repeat=repeat, only=only)
     took = time.perf_counter() - start
     text = (
         "# actloss kernel benchmarks\n\n"
@@ -451,8 +510,9 @@ def main() -> None:
         f"{sizes['rows']:,}x{sizes['cols']:,} rows for the softmax family; "
         f"{sizes['ce_rows']:,}x{sizes['cols']:,} logits for cross_entropy.\n\n"
         "Times are min / median in ms. Ratios are minima relative to PyTorch forward + backward "
-        "with autograd (float32). Errors are the largest |got - ref| / (|ref| + |x ref'| + "
-        "1.2e-38, the smallest normal float32) "
+        "with autograd in the same dtype: actloss float32 to PyTorch float32, actloss float64 "
+        "to PyTorch float64 (same data, same threads). Errors are the largest "
+        "|got - ref| / (|ref| + |x ref'| + 1.2e-38, the smallest normal float32) "
         "against the float64 reference path (first 1M values). Peak MB: memory allocated "
         "during one call (tracemalloc; the two float32 outputs of 10M values are 76 MB). "
         "Memory floor: one pass reading the input and writing two outputs (losses: one). "
