@@ -29,7 +29,6 @@ from ._vmath import c, like
 INF = math.inf
 SQRT_HALF = math.sqrt(0.5)
 SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 # ---------------------------------------------------------------------- shared pieces
@@ -143,10 +142,9 @@ def _silu(v: Any, p0: Any, p1: Any) -> Any:
 
 @njit(inline="always")
 def _gelu(v: Any, p0: Any, p1: Any) -> Any:
-    """x Phi(x), Phi(x) = erfc(-x / sqrt 2) / 2."""
+    """x Phi(x) and Phi(x) + x phi(x): Phi = erfc(-x / sqrt 2) / 2 and phi share one exp."""
     xf = _finite(v)
-    cdf = c(v, 0.5) * V.erfc(-xf / c(v, 1.4142135623730951))
-    pdf = c(v, INV_SQRT_2PI) * V.exp(c(v, -0.5) * xf * xf)
+    cdf, pdf = V.normal_cdf_pdf(xf)
     return _limits(v, xf * cdf, cdf + xf * pdf, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
 
 

@@ -53,6 +53,9 @@ from numba.extending import intrinsic, overload
 
 from .._numerics import _A, _B, _C, _D, _P, _Q, INV_SQRT_PI
 
+_INV_SQRT2 = 0.7071067811865476
+_INV_SQRT_2PI = 0.3989422804014327
+
 
 # ------------------------------------------------------------------- type helpers
 @intrinsic
@@ -187,25 +190,28 @@ _EXP_Q32 = (
 
 
 @njit(inline="always")
-def _reduce(x, lo, hi, ln2_hi, ln2_lo, magic):
-    """(r, k) with x = k ln2 + r, |r| <= ln2 / 2 (k an integer, read off the bits of t).
+def _reduce(x, x_lo, lo, hi, ln2_hi, ln2_lo, magic):
+    """(r, k) with x + x_lo = k ln2 + r, |r| <= ln2 / 2 (k an integer, read off t's bits).
 
-    x is clamped to [lo, hi] (where exp is 0 / inf anyway, which keeps both halves of
-    2^k normal); the clamp lets NaN through, so that NaN reaches the result by
-    arithmetic (no select needed at the end).
+    ``x_lo`` is the low part of a two-part argument (-0.0 for none: adding it is then
+    no operation); k is that of the sum, and x - k ln2_hi is exact, so that x_lo keeps
+    its bits. x is clamped to [lo, hi] (where exp is 0 / inf anyway, which keeps
+    both halves of 2^k normal); the clamp lets NaN through, so that NaN reaches the
+    result by arithmetic (no select needed at the end).
     """
     xs = hi if x > hi else x
     xs = lo if xs < lo else xs
-    t = fma(xs, c(x, _LOG2E), magic)
+    t = fma(xs + x_lo, c(x, _LOG2E), magic)
     k = t - magic
-    r = fma(-k, ln2_hi, xs)
+    r = fma(-k, ln2_hi, xs) + x_lo
     return fma(-k, ln2_lo, r), as_int(t) - as_int(magic)
 
 
 @njit(inline="always")
-def _exp_parts32(x):
+def _exp_parts32(x, x_lo):
     r, ki = _reduce(
         x,
+        x_lo,
         c(x, -110.0),
         c(x, 110.0),
         c(x, _LN2_HI_32),
@@ -224,9 +230,10 @@ def _exp_parts32(x):
 
 
 @njit(inline="always")
-def _exp_parts64(x):
+def _exp_parts64(x, x_lo):
     r, ki = _reduce(
         x,
+        x_lo,
         c(x, -760.0),
         c(x, 760.0),
         c(x, _LN2_HI_64),
@@ -259,8 +266,8 @@ def _exp_parts64(x):
     return fma(r2, q, r), s1, s2
 
 
-def _exp_parts(x):
-    """(exp(r) - 1, 2^(k//2), 2^(k - k//2)) with x = k ln2 + r, |r| <= ln2 / 2.
+def _exp_parts(x, x_lo):
+    """(exp(r) - 1, 2^(k//2), 2^(k - k//2)) with x + x_lo = k ln2 + r, |r| <= ln2 / 2.
 
     x is first clamped to where exp is 0 / inf anyway, which keeps both halves of 2^k
     normal numbers. The float32 and float64 versions are separate functions chosen by
@@ -270,23 +277,23 @@ def _exp_parts(x):
 
 
 @overload(_exp_parts)
-def _exp_parts_impl(x):
+def _exp_parts_impl(x, x_lo):
     if x == types.float32:
-        return lambda x: _exp_parts32(x)
-    return lambda x: _exp_parts64(x)
+        return lambda x, x_lo: _exp_parts32(x, x_lo)
+    return lambda x, x_lo: _exp_parts64(x, x_lo)
 
 
 @njit(inline="always")
 def exp(x: Any) -> Any:
     """e^x; +inf above the overflow threshold, 0 (gradually) below underflow. NaN -> NaN."""
-    m, s1, s2 = _exp_parts(x)
+    m, s1, s2 = _exp_parts(x, c(x, -0.0))
     return ((m + c(x, 1.0)) * s1) * s2  # NaN: m is NaN
 
 
 @njit(inline="always")
 def exp_expm1(x: Any) -> Any:
     """(e^x, e^x - 1) from one range reduction; expm1 accurate in relative terms near 0."""
-    m, s1, s2 = _exp_parts(x)
+    m, s1, s2 = _exp_parts(x, c(x, -0.0))
     e = ((m + c(x, 1.0)) * s1) * s2
     # (m + 1) 2^k - 1 = m 2^k + (2^k - 1): exact m when k = 0; for x > 1 there is no
     # cancellation in e - 1, and 2^k alone may overflow while e does not
@@ -294,6 +301,14 @@ def exp_expm1(x: Any) -> Any:
     if x != x:
         return x, x
     return e, em1
+
+
+@njit(inline="always")
+def exp2part(x: Any, x_lo: Any) -> Any:
+    """e^(x + x_lo) for a two-part argument x + x_lo (x with at most 18 significant bits,
+    |x_lo| <= 8), without the rounding of the sum: x - k ln2_hi is exact."""
+    m, s1, s2 = _exp_parts(x, x_lo)
+    return ((m + c(x, 1.0)) * s1) * s2
 
 
 @njit(inline="always")
@@ -407,67 +422,140 @@ def tanh(x: Any) -> Any:
 
 # ---------------------------------------------------------------------------- erfc
 @njit(inline="always")
+def _erfc_parts(u: Any) -> Any:
+    """(small, ratio, e) for finite u, from which erfc(u) follows with no further exp:
+
+    |u| <= 0.46875 (small): erfc(u) = 1 - u ratio (ratio = erf(u) / u);
+    otherwise erfc(|u|) = e ratio with e = exp(-u^2), ratio = exp(u^2) erfc(|u|).
+
+    W. J. Cody's rational approximations (the coefficients of ``actloss._numerics``):
+    x P(x^2) / Q(x^2) near 0, C(y) / D(y) on (0.46875, 4], and for y > 4 the tail
+    (1/sqrt(pi) - z P(z) / Q(z)) / y with z = 1 / y^2, here multiplied out in w = y^2
+    (reversed coefficients) into one fraction. All three are evaluated (a vector loop
+    has no branches) but share one division: the numerator and denominator of the
+    element's range are selected first.
+    """
+    y = abs(u)
+    small = y <= c(u, 0.46875)
+    # |u| <= 0.46875: erf(u) / u = P(u^2) / Q(u^2)
+    us = u if small else c(u, 0.0)
+    z = us * us
+    ns = fma(c(u, _A[4]), z, c(u, _A[0]))
+    ds = z + c(u, _B[0])
+    ns = fma(ns, z, c(u, _A[1]))
+    ds = fma(ds, z, c(u, _B[1]))
+    ns = fma(ns, z, c(u, _A[2]))
+    ds = fma(ds, z, c(u, _B[2]))
+    ns = fma(ns, z, c(u, _A[3]))
+    ds = fma(ds, z, c(u, _B[3]))
+    # 0.46875 < y <= 4: C(y) / D(y)
+    ym = clamp(y, c(u, 0.46875), c(u, 4.0))
+    nm = fma(c(u, _C[8]), ym, c(u, _C[0]))
+    dm = ym + c(u, _D[0])
+    for i in range(1, 8):
+        nm = fma(nm, ym, c(u, _C[i]))
+        dm = fma(dm, ym, c(u, _D[i]))
+    # y > 4: (w Q~(w) / sqrt(pi) - P~(w)) / (y w Q~(w)), P~, Q~ the reversed P, Q
+    yt = clamp(y, c(u, 4.0), c(u, 30.0))
+    w = yt * yt
+    nt = fma(c(u, _P[4]), w, c(u, _P[3]))
+    dt = fma(c(u, _Q[4]), w, c(u, _Q[3]))
+    for i in range(2, -1, -1):
+        nt = fma(nt, w, c(u, _P[i]))
+        dt = fma(dt, w, c(u, _Q[i]))
+    nt = fma(nt, w, c(u, _P[5]))
+    dt = fma(dt, w, c(u, 1.0)) * w
+    nt = fma(dt, c(u, INV_SQRT_PI), -nt)
+    dt = dt * yt
+    num = ns if small else (nm if y <= c(u, 4.0) else nt)
+    den = ds if small else (dm if y <= c(u, 4.0) else dt)
+    return small, num / den, _exp_neg_square(y)
+
+
+# float32: exp(y^2) erfc(y) = t Q(t), t = 1 / (1 + y / 2), with Q of degree 8 fitted to
+# the relative error on 0 <= y <= 10.5 (beyond, erfc(y) < 1e-49 is 0 in float32): 4.3e-8
+# in exact arithmetic, 3.4e-7 (3 ulps) evaluated in float32. Near 0 erfc(y) is about
+# 1, so erfc itself (not erf) keeps its relative accuracy there without a separate range.
+_ERFCX_Q32 = (
+    0.2820855738816998,
+    0.2823900847563331,
+    0.24299647352080578,
+    0.2031105286584734,
+    -0.027624971998928688,
+    0.27951496660334046,
+    -0.4884630610030638,
+    0.2851839270134503,
+    -0.05919356481473599,
+)
+
+
+@njit(inline="always")
 def _exp_neg_square(y: Any) -> Any:
-    """exp(-y^2) with y^2 split so that its rounding is not amplified (Cody)."""
-    y_hi = np.floor(y * c(y, 16.0)) / c(y, 16.0)
-    return exp(-y_hi * y_hi) * exp(-(y - y_hi) * (y + y_hi))
+    """exp(-y^2) for 0 <= y, y^2 = y_hi^2 + (y - y_hi)(y + y_hi) with y_hi of 4 fraction
+    bits (y_hi^2 exact, Cody's split) as a two-part argument: its rounding is not amplified."""
+    yc = y if y < c(y, 30.0) else c(y, 30.0)  # exp(-900) is 0 in float64
+    y_hi = np.floor(yc * c(y, 16.0)) * c(y, 0.0625)
+    return exp2part(-(y_hi * y_hi), -((yc - y_hi) * (yc + y_hi)))
+
+
+@njit(inline="always")
+def _erfc_parts32(u: Any) -> Any:
+    """(False, exp(u^2) erfc(|u|), exp(-u^2)) in float32 (see _ERFCX_Q32)."""
+    y = abs(u)
+    yc = y if y < c(u, 10.5) else c(u, 10.5)
+    t = c(u, 1.0) / fma(yc, c(u, 0.5), c(u, 1.0))
+    t2 = t * t
+    q0 = fma(
+        fma(c(u, _ERFCX_Q32[3]), t, c(u, _ERFCX_Q32[2])),
+        t2,
+        fma(c(u, _ERFCX_Q32[1]), t, c(u, _ERFCX_Q32[0])),
+    )
+    q1 = fma(
+        fma(c(u, _ERFCX_Q32[7]), t, c(u, _ERFCX_Q32[6])),
+        t2,
+        fma(c(u, _ERFCX_Q32[5]), t, c(u, _ERFCX_Q32[4])),
+    )
+    q = fma(fma(c(u, _ERFCX_Q32[8]), t2 * t2, q1), t2 * t2, q0)
+    return False, t * q, _exp_neg_square(y)
+
+
+def _cdf_parts(u):
+    """(small, ratio, e) as ``_erfc_parts`` (float64) or ``_erfc_parts32`` (float32)."""
+    raise NotImplementedError("only callable from numba-compiled code")
+
+
+@overload(_cdf_parts, inline="always")
+def _cdf_parts_impl(u):
+    if u == types.float32:
+        return lambda u: _erfc_parts32(u)
+    return lambda u: _erfc_parts(u)
 
 
 @njit(inline="always")
 def erfc(x: Any) -> Any:
-    """Complementary error function by W. J. Cody's rational approximations (as _numerics)."""
-    y = abs(x)
-    # |x| <= 0.46875: 1 - erf(x), erf(x) = x P(x^2) / Q(x^2)
-    xs = x if y <= c(x, 0.46875) else c(x, 0.0)
-    z = xs * xs
-    num = c(x, _A[4]) * z
-    den = z
-    num = (num + c(x, _A[0])) * z
-    den = (den + c(x, _B[0])) * z
-    num = (num + c(x, _A[1])) * z
-    den = (den + c(x, _B[1])) * z
-    num = (num + c(x, _A[2])) * z
-    den = (den + c(x, _B[2])) * z
-    small = c(x, 1.0) - xs * (num + c(x, _A[3])) / (den + c(x, _B[3]))
-    # 0.46875 < |x| <= 4: exp(y^2) erfc(y) = C(y) / D(y)
-    ym = clamp(y, c(x, 0.46875), c(x, 4.0))
-    num = c(x, _C[8]) * ym
-    den = ym
-    num = (num + c(x, _C[0])) * ym
-    den = (den + c(x, _D[0])) * ym
-    num = (num + c(x, _C[1])) * ym
-    den = (den + c(x, _D[1])) * ym
-    num = (num + c(x, _C[2])) * ym
-    den = (den + c(x, _D[2])) * ym
-    num = (num + c(x, _C[3])) * ym
-    den = (den + c(x, _D[3])) * ym
-    num = (num + c(x, _C[4])) * ym
-    den = (den + c(x, _D[4])) * ym
-    num = (num + c(x, _C[5])) * ym
-    den = (den + c(x, _D[5])) * ym
-    num = (num + c(x, _C[6])) * ym
-    den = (den + c(x, _D[6])) * ym
-    mid = (num + c(x, _C[7])) / (den + c(x, _D[7]))
-    # |x| > 4: exp(y^2) erfc(y) = (1/sqrt(pi) - z R(z)) / y, z = 1 / y^2
-    yt = clamp(y, c(x, 4.0), c(x, 30.0))
-    z = c(x, 1.0) / (yt * yt)
-    num = c(x, _P[5]) * z
-    den = z
-    num = (num + c(x, _P[0])) * z
-    den = (den + c(x, _Q[0])) * z
-    num = (num + c(x, _P[1])) * z
-    den = (den + c(x, _Q[1])) * z
-    num = (num + c(x, _P[2])) * z
-    den = (den + c(x, _Q[2])) * z
-    num = (num + c(x, _P[3])) * z
-    den = (den + c(x, _Q[3])) * z
-    tail = (c(x, INV_SQRT_PI) - z * (num + c(x, _P[4])) / (den + c(x, _Q[4]))) / yt
-    scaled = mid if y <= c(x, 4.0) else tail
-    big = _exp_neg_square(clamp(y, c(x, 0.0), c(x, 30.0))) * scaled  # erfc(|x|)
-    big = big if y < c(x, 30.0) else c(x, 0.0)  # erfc(30) < 1e-392: 0 in float64
-    large = big if x >= c(x, 0.0) else c(x, 2.0) - big
-    out = small if y <= c(x, 0.46875) else large
+    """Complementary error function: Cody's rational approximations in float64 (as
+    _numerics), the fit ``_ERFCX_Q32`` in float32; exp(-x^2) by one two-part exp."""
+    xf = clamp(x, c(x, -30.0), c(x, 30.0))  # +-inf: the tail (0 and 2 below)
+    small, ratio, e = _cdf_parts(xf)
+    big = e * ratio  # erfc(|x|)
+    big = big if abs(x) < c(x, 30.0) else c(x, 0.0)  # erfc(30) < 1e-392: 0 in float64
+    out = c(x, 1.0) - xf * ratio if small else (big if x >= c(x, 0.0) else c(x, 2.0) - big)
     return out if x == x else x
+
+
+@njit(inline="always")
+def normal_cdf_pdf(x: Any) -> Any:
+    """(Phi(x), phi(x)) of the standard normal for finite x, from one exp and one division.
+
+    Phi(x) = erfc(u) / 2 with u = -x / sqrt 2, phi(x) = exp(-u^2) / sqrt(2 pi); the
+    rounding of u is a relative perturbation of x below one unit in the last place.
+    """
+    u = x * c(x, -_INV_SQRT2)
+    small, ratio, e = _cdf_parts(u)
+    half = c(x, 0.5) * (e * ratio)  # erfc(|u|) / 2
+    big = half if u >= c(x, 0.0) else c(x, 1.0) - half
+    cdf = c(x, 0.5) - c(x, 0.5) * (u * ratio) if small else big
+    return cdf, e * c(x, _INV_SQRT_2PI)
 
 
 # ------------------------------------------------------------------ row reductions
