@@ -29,7 +29,7 @@ DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="f
 REDUCTIONS = ("mean", "sum", "none")
 
 # (loss, parameters) with a fused kernel; focal with gamma 2 and 0..4 uses products,
-# other gammas exp(gamma log m)
+# other gammas exp(gamma log m); class weights "ramp": 0 (a class of weight 0) to 2
 CASES: list[tuple[str, dict[str, Any]]] = [
     ("mse", {}),
     ("l2", {}),
@@ -44,7 +44,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("focal", {"alpha": -1.0, "gamma": 1.5}),
     ("cross_entropy", {}),
     ("cross_entropy", {"ignore_index": 2}),
+    ("cross_entropy", {"weight": "ramp"}),
+    ("cross_entropy", {"label_smoothing": 0.1}),
+    ("cross_entropy", {"weight": "ramp", "label_smoothing": 0.3, "ignore_index": 1}),
+    ("softmax_focal", {"gamma": 0.0, "label_smoothing": 0.2}),  # runs cross_entropy
 ]
+ROWS = ("cross_entropy", "softmax_focal")  # class scores (..., C)
 IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in p.items())}".rstrip("-") for n, p in CASES]
 EXTREMES = [
     0.0,
@@ -149,7 +154,7 @@ def _inputs(
     soft: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    if name == "cross_entropy":
+    if name in ROWS:
         return _ce_inputs(params, shape, rng, extreme, soft)
     return _elementwise_inputs(name, shape, rng, extreme)
 
@@ -189,6 +194,12 @@ def _reference(
         return fn.value_and_grad(t64, x64, reduction=reduction, **params)
 
 
+def _resolve(params: dict[str, Any], y_pred: np.ndarray) -> dict[str, Any]:
+    if params.get("weight") == "ramp":
+        return {**params, "weight": np.linspace(0.0, 2.0, y_pred.shape[-1])}
+    return params
+
+
 def _check(
     fn: Any,
     y_true: np.ndarray,
@@ -199,6 +210,7 @@ def _check(
     what: str,
 ) -> None:
     t, x = _cast(y_true, y_pred, dtype)
+    params = _resolve(params, x)
     v, g = fn.value_and_grad(t, x, reduction=reduction, **params)
     assert isinstance(v, np.ndarray) and v.dtype == dtype, what
     assert isinstance(g, np.ndarray) and g.dtype == dtype and g.shape == x.shape, what
@@ -218,7 +230,7 @@ def test_matches_the_reference(
     name: str, params: dict[str, Any], dtype: Any, reduction: str, taken: list[bool]
 ) -> None:
     fn = al.get(name)
-    shapes = [(3000,), (7, 300), (2, 3, 5)] if name != "cross_entropy" else [(37, 10), (3, 4, 21)]
+    shapes = [(3000,), (7, 300), (2, 3, 5)] if name not in ROWS else [(37, 10), (3, 4, 21)]
     for i, shape in enumerate(shapes):
         t, x = _inputs(name, params, shape, seed=i)
         _check(fn, t, x, dtype, reduction, params, f"{name} {shape}")
@@ -233,7 +245,7 @@ def test_extreme_values_match_the_reference(
 ) -> None:
     """+-1e4, +-inf and NaN in y_pred, NaN in y_true: NaN and inf where the reference has them."""
     fn = al.get(name)
-    shape = (12, 10) if name == "cross_entropy" else (200,)
+    shape = (12, 10) if name in ROWS else (200,)
     t, x = _inputs(name, params, shape, seed=5, extreme=True)
     _check(fn, t, x, dtype, reduction, params, f"{name} extreme")
     assert all(taken)
@@ -242,14 +254,17 @@ def test_extreme_values_match_the_reference(
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("extreme", [False, True], ids=["random", "extreme"])
+@pytest.mark.parametrize(
+    "params", [{}, {"weight": "ramp", "label_smoothing": 0.3}], ids=["plain", "weight-smoothing"]
+)
 def test_cross_entropy_probability_targets(
-    dtype: Any, reduction: str, extreme: bool, taken: list[bool]
+    params: dict[str, Any], dtype: Any, reduction: str, extreme: bool, taken: list[bool]
 ) -> None:
     fn = al.get("cross_entropy")
     t, z = _inputs("cross_entropy", {}, (12, 10), seed=2, extreme=extreme, soft=True)
-    _check(fn, t, z, dtype, reduction, {}, "cross_entropy soft")
+    _check(fn, t, z, dtype, reduction, params, "cross_entropy soft")
     t, z = _inputs("cross_entropy", {}, (2, 3, 17), seed=3, soft=True)
-    _check(fn, t, z, dtype, reduction, {}, "cross_entropy soft 3d")
+    _check(fn, t, z, dtype, reduction, params, "cross_entropy soft 3d")
     assert all(taken)
 
 
@@ -261,7 +276,7 @@ def test_empty_and_single_element_inputs(
 ) -> None:
     """'mean' of no samples is NaN, as in the reference."""
     fn = al.get(name)
-    if name == "cross_entropy":
+    if name in ROWS:
         p = {k: v for k, v in params.items() if k != "ignore_index"}
         cases = [
             (np.zeros(0, dtype=np.int64), np.zeros((0, 4))),
@@ -291,13 +306,14 @@ def test_vjp_matches_the_reference(
     shape = (9, 13)
     t, x = _inputs(name, params, shape, seed=7, extreme=True)
     t, x = _cast(t, x, dtype)
-    ct = np.random.default_rng(8).normal(size=x.shape[:-1] if name == "cross_entropy" else x.shape)
+    params = _resolve(params, x)
+    ct = np.random.default_rng(8).normal(size=x.shape[:-1] if name in ROWS else x.shape)
     got = fn.vjp(t, x, ct.astype(dtype), **params)
     assert got.dtype == dtype and got.shape == x.shape
     # vjp is the cotangent times the per-sample gradient, bit for bit
     _, g = fn.value_and_grad(t, x, reduction="none", **params)
     c = ct.astype(dtype)
-    np.testing.assert_array_equal(got, (c[..., None] if name == "cross_entropy" else c) * g)
+    np.testing.assert_array_equal(got, (c[..., None] if name in ROWS else c) * g)
     t64, x64 = _cast(t, x, np.float64)
     with fast.use(False), np.errstate(all="ignore"):
         ref = fn.vjp(t64, x64, ct.astype(dtype).astype(np.float64), **params)
@@ -313,9 +329,10 @@ def test_results_do_not_depend_on_the_thread_count(
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.skip("numba has one thread here")
     fn = al.get(name)
-    shape = (700, 300) if name == "cross_entropy" else (300_001,)  # several chunks
+    shape = (700, 300) if name in ROWS else (300_001,)  # several chunks
     t, x = _cast(*_inputs(name, params, shape, seed=9), dtype)
-    ct = np.random.default_rng(1).normal(size=x.shape[:-1] if name == "cross_entropy" else x.shape)
+    params = _resolve(params, x)
+    ct = np.random.default_rng(1).normal(size=x.shape[:-1] if name in ROWS else x.shape)
     before = numba.get_num_threads()
     results = []
     try:
@@ -360,10 +377,9 @@ def test_input_conversions_take_the_fast_path(taken: list[bool]) -> None:
         "float16",
         "torch_autograd",
         "pos_weight_per_class",
-        "class_weight",
-        "label_smoothing",
         "class_axis_first",
         "soft_single_row",
+        "softmax_focal_gamma",
     ],
 )
 def test_other_inputs_take_the_reference_path(case: str, taken: list[bool]) -> None:
@@ -380,14 +396,12 @@ def test_other_inputs_take_the_reference_path(case: str, taken: list[bool]) -> N
         y_pred = x.astype(np.float16)
     elif case == "pos_weight_per_class":
         kw = {"pos_weight": np.linspace(0.5, 2.0, 6)}
-    elif case == "class_weight":
-        name, y_true, kw = "cross_entropy", labels, {"weight": np.linspace(0.5, 2.0, 6)}
-    elif case == "label_smoothing":
-        name, y_true, kw = "cross_entropy", labels, {"label_smoothing": 0.1}
     elif case == "class_axis_first":
         name, y_true, y_pred, kw = "cross_entropy", labels, x.T.copy(), {"axis": 0}
     elif case == "soft_single_row":
         name, y_true, y_pred = "cross_entropy", np.full(6, 1 / 6), x[0]
+    elif case == "softmax_focal_gamma":
+        name, y_true = "softmax_focal", labels
     fn = al.get(name)
     if case == "torch_autograd":
         xt = torch.tensor(x, requires_grad=True)
@@ -416,6 +430,7 @@ def test_errors_are_the_references() -> None:
         ("cross_entropy", np.array([0.5, 1.0, 1.0]), x, {}),
         ("cross_entropy", np.array([0, 1]), x, {}),
         ("cross_entropy", None, x, {}),
+        ("cross_entropy", np.array([0, 1, 1]), x, {"weight": np.ones(3)}),
         ("binary_cross_entropy_with_logits", np.full((3, 4), 1.5), x, {}),
         ("binary_cross_entropy_with_logits", np.full((3, 4), -0.5), x, {}),
         ("focal", np.full((3, 4), math.inf), x, {}),

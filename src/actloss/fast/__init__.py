@@ -8,6 +8,16 @@ four agree bit for bit; the plain call compiles it without the derivative's
 arithmetic); every other input, backend and function takes the reference path. A
 function needs no entry here: the registry is an optimization only.
 
+Losses in ``LOSSES`` compute the loss and its gradient in one pass (kernels in
+``_losses``, dispatch and reductions in ``_lossrun``) for ``value_and_grad``,
+``grad``, ``vjp`` and the plain call, on a NumPy y_pred as above without
+``sample_weight``: mse and l2, huber, binary_cross_entropy_with_logits (scalar
+pos_weight), focal (gamma 0..4 by products, others as exp(gamma log m)), and
+cross_entropy along the last axis (integer labels with ignore_index, or probability
+targets; class weights and label smoothing; also softmax_focal with gamma = 0), one
+row at a time: log-sum-exp, loss and softmax-minus-target gradient while the row is in
+cache. Sums are float64 over fixed blocks added in a fixed order.
+
 A contiguous float32/float64 torch tensor on the CPU that is not being differentiated
 by autograd takes the same kernels through a zero-copy NumPy view (``kernel_input``),
 and gets a tensor back: the ``actloss.torch`` modules' forward and backward run there.
@@ -78,6 +88,7 @@ LOSSES: tuple[str, ...] = (
     "huber",
     "l2",
     "mse",
+    "softmax_focal",  # gamma = 0: cross_entropy
 )
 
 FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))

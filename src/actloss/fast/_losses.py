@@ -416,14 +416,20 @@ def _row_coef(ct, r, sc):
 
 
 @kernel
-def ce_labels(z, lab, ct, l, d, rl, ignore, scale):
-    """Rows of cross-entropy with integer labels (ignore_index rows weigh 0).
+def ce_labels(z, lab, wt, ct, l, d, rl, ignore, eps, scale):
+    """Rows of cross-entropy with integer labels, class weights ``wt`` and label smoothing.
 
-    loss_r = -w log p_{r y}, gradient c_r (w p_r - w onehot(y)), w = [y != ignore];
+    With w = wt[y] (0 where y == ignore) and v = [y != ignore]:
+    loss_r = -(1 - eps) w log p_y - (eps / C) v sum_c wt_c log p_c, and the gradient
+    c_r (A p - a), a_c = (1 - eps) w [c = y] + (eps / C) wt_c v, A = sum_c a_c.
     ``l`` gets the loss in z's dtype, ``rl`` in float64 (for sums).
     """
     n = z.shape[1]
     sc = like(z, scale)
+    k1 = like(z, 1.0 - eps)  # the reference's python-float coefficients, in z's dtype
+    k2 = like(z, eps / n)
+    smooth = eps != 0.0
+    wsum = _sum8(wt, n)
     e = np.empty(n, z.dtype)
     for r in range(z.shape[0]):
         zr = z[r]
@@ -432,49 +438,68 @@ def ce_labels(z, lab, ct, l, d, rl, ignore, scale):
         y = lab[r]
         valid = y != ignore
         yy = y if valid else 0
-        w = like(z, 1.0) if valid else like(z, 0.0)
+        w = wt[yy] if valid else like(z, 0.0)
         logp = np.float64(_shifted(zr[yy], m)) - lse
-        loss = -np.float64(w) * logp
+        loss = -np.float64(k1) * np.float64(w) * logp
+        if smooth and valid:
+            acc = 0.0
+            for j in range(n):
+                acc += np.float64(wt[j]) * (np.float64(_shifted(zr[j], m)) - lse)
+            loss -= np.float64(k2) * acc
         row_out(rl, r, loss)
         row_out(l, r, loss)
         if d is not None:
             cr = row_coef(ct, r, sc)
             inv = like(z, 1.0 / s)
             dr = d[r]
-            for j in range(n):
-                dr[j] = cr * (w * (e[j] * inv))
-            dr[yy] = cr * (w * (e[yy] * inv) - w)
+            if not smooth:
+                for j in range(n):
+                    dr[j] = cr * (w * (e[j] * inv))
+                dr[yy] = cr * (w * (e[yy] * inv) - w)
+            else:
+                vf = like(z, 1.0) if valid else like(z, 0.0)
+                big_a = like(z, np.float64(k1 * w) + np.float64(k2) * wsum * np.float64(vf))
+                for j in range(n):
+                    dr[j] = cr * (big_a * (e[j] * inv) - (k2 * wt[j]) * vf)
+                dr[yy] = cr * (big_a * (e[yy] * inv) - (k1 * w + (k2 * wt[yy]) * vf))
 
 
 @kernel
-def ce_soft(z, t, ct, l, d, rl, scale):
-    """Rows of cross-entropy with probability targets q: loss -sum_c q_c log p_c (0 log 0 = 0),
-    gradient c_r (sum(q) p - q); a row with NaN in z or q gives NaN throughout."""
+def ce_soft(z, t, wt, ct, l, d, rl, eps, scale):
+    """Rows of cross-entropy with probability targets t, class weights ``wt`` and label
+    smoothing: a = ((1 - eps) t + eps / C) wt, loss -sum_c a_c log p_c (0 log 0 = 0),
+    gradient c_r (sum(a) p - a); a row with NaN in z or t gives NaN throughout."""
     n = z.shape[1]
     sc = like(z, scale)
+    k1 = like(z, 1.0 - eps)
+    k2 = like(z, eps / n)
+    smooth = eps != 0.0
     e = np.empty(n, z.dtype)
+    a = np.empty(n, z.dtype)
     for r in range(z.shape[0]):
         zr, tr = z[r], t[r]
         m = _max8(zr)
         s, lse = _exp_row(zr, m, e)
-        acc, st, bad = 0.0, 0.0, s != s
+        acc, bad = 0.0, s != s
         for j in range(n):
             q = tr[j]
-            lp = np.float64(_shifted(zr[j], m)) - lse
-            acc += np.float64(q) * lp if q != c(q, 0.0) else 0.0
-            st += np.float64(q)
             bad |= q != q
+            q = k1 * q + k2 if smooth else q
+            aj = q * wt[j]
+            a[j] = aj
+            lp = np.float64(_shifted(zr[j], m)) - lse
+            acc += np.float64(aj) * lp if aj != c(aj, 0.0) else 0.0
         loss = -acc if not bad else math.nan
         row_out(rl, r, loss)
         row_out(l, r, loss)
         if d is not None:
             cr = row_coef(ct, r, sc)
             inv = like(z, 1.0 / s)
-            sq = like(z, st)
+            sa = like(z, _sum8(a, n))
             dr = d[r]
             if bad:
                 for j in range(n):
                     dr[j] = like(z, math.nan)
             else:
                 for j in range(n):
-                    dr[j] = (sq * (e[j] * inv) - tr[j]) * cr
+                    dr[j] = (sa * (e[j] * inv) - a[j]) * cr

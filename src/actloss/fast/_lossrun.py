@@ -3,16 +3,16 @@
 ``run`` is called by ``Loss._run`` for a loss in ``actloss.fast.LOSSES`` whose
 y_pred is a C-contiguous NumPy float32/float64 array and which has no
 sample_weight; it returns ``(value, gradient)`` computed by a kernel of ``_losses``,
-or None for the reference path (array-valued parameters, class weights, label
-smoothing, a class axis other than the last, an unusual cotangent). The inputs are
-validated by the reference's own checks, so errors are the same.
+or None for the reference path (a per-class pos_weight, a class axis other than the
+last, an unusual cotangent). The inputs are validated by the reference's own checks,
+so errors are the same.
 
-Reductions follow ``actloss._loss.reduce``: "sum" adds the per-sample losses,
-"mean" divides by the number of samples (for integer labels, of samples whose label
-is not ``ignore_index``; NaN when there is none), and the gradient is scaled by
-``1 / count`` in the input's dtype, exactly as there. Sums are accumulated in
-float64 over fixed blocks and added in a fixed order: the result does not depend on
-the number of threads.
+Reductions follow ``actloss._loss.reduce``: "sum" adds the per-sample losses, "mean"
+divides by the number of samples (for integer labels, by the sum of the class weights
+of the samples whose label is not ``ignore_index``; NaN when that is 0), and the
+gradient is scaled by 1 / that in the input's dtype, as there. Sums are accumulated
+in float64 over fixed blocks and added in a fixed order: the result does not depend
+on the number of threads.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import _backend as B
 from .._loss import check_probabilities, check_same_shape
-from ..losses._common import float_target, targets
+from ..losses._common import check_class_weight, float_target, targets
 from . import _losses as K
 from ._threads import parallel_for
 
@@ -37,6 +37,7 @@ KERNELS: Mapping[str, str] = {
     "huber": "huber",
     "l2": "mse",
     "mse": "mse",
+    "softmax_focal": "cross_entropy",  # gamma = 0 only: exactly cross_entropy, as there
 }
 CHECKS_PROBABILITIES = ("bce_logits", "focal")  # y_true must lie in [0, 1]
 
@@ -55,6 +56,8 @@ def run(
     if family is None or type(y_true) is not np.ndarray:
         return None
     if family == "cross_entropy":
+        if name == "softmax_focal" and float(p["gamma"]) != 0.0:
+            return None
         return _cross_entropy(name, y_true, x, p, reduction, want_grad, cotangent)
     return _elementwise(name, family, y_true, x, p, reduction, want_grad, cotangent)
 
@@ -93,18 +96,19 @@ def _cotangent(cotangent: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray
     return np.ascontiguousarray(ct, dtype=dtype).reshape(-1)
 
 
-def _value(total: float, count: int, reduction: str, dtype: Any) -> np.ndarray:
+def _value(total: float, denom: float, reduction: str, dtype: Any) -> np.ndarray:
     if reduction == "mean":
-        total = total / count if count else math.nan
+        total = total / denom if denom else math.nan
     with np.errstate(over="ignore"):
         return np.asarray(total, dtype=dtype)
 
 
-def _scale(count: int, reduction: str, dtype: Any) -> float:
-    """The gradient's factor: 1 / count in ``dtype`` for "mean" (0 without samples), else 1."""
+def _scale(denom: float, reduction: str, dtype: Any) -> float:
+    """The gradient's factor: 1 / denom in ``dtype`` for "mean" (0 without samples), else 1."""
     if reduction != "mean":
         return 1.0
-    return float(np.dtype(dtype).type(1.0) / np.dtype(dtype).type(count)) if count else 0.0
+    one, d = np.dtype(dtype).type(1.0), np.dtype(dtype).type(denom)
+    return float(one / d) if denom else 0.0
 
 
 def _elementwise(
@@ -176,12 +180,11 @@ def _cross_entropy(
     axis = p["axis"]
     if x.ndim < 1 or not -x.ndim <= axis < x.ndim or axis % x.ndim != x.ndim - 1:
         return None  # the reference moves the class axis (or raises)
-    if p["weight"] is not None or p["label_smoothing"] != 0.0:
-        return None
     if B.is_floating(np, y_true.dtype) and y_true.dtype != x.dtype:
         y_true = y_true.astype(x.dtype)
-    ignore = p["ignore_index"]
+    ignore, weight, eps = p["ignore_index"], p["weight"], float(p["label_smoothing"])
     kind, t = targets("cross_entropy", np, y_true, x, ignore_index=ignore)
+    check_class_weight("cross_entropy", weight, x.shape[-1])
     if kind == "soft" and x.ndim < 2:
         return None  # a single row: the reference propagates NaN by arithmetic only
     c = x.shape[-1]
@@ -194,33 +197,37 @@ def _cross_entropy(
             return None
     reduce = reduction != "none" and ct is None
     z = x.reshape(rows, c)
+    wt = np.ones(c, x.dtype) if weight is None else np.ascontiguousarray(weight, dtype=x.dtype)
     if kind == "soft":
         tt = np.ascontiguousarray(t, dtype=x.dtype).reshape(rows, c)
-        count = rows
+        denom = float(rows)
     else:
         tt = np.ascontiguousarray(t, dtype=np.int64).reshape(rows)
-        count = int(np.count_nonzero(tt != ignore))
+        valid = tt != ignore
+        # the per-sample normalizer of "mean": weight[y], 0 for ignored samples
+        denom = float(np.sum(np.where(valid, wt[np.where(valid, tt, 0)], 0.0), dtype=np.float64))
     rl = np.empty(rows) if reduce else None
     loss = None if reduce or ct is not None else np.empty(out_shape, dtype=x.dtype)
     grad = np.empty_like(x) if want_grad else None
     lf = None if loss is None else loss.reshape(rows)
     g2 = None if grad is None else grad.reshape(rows, c)
-    scale = _scale(count, reduction, x.dtype)
+    scale = _scale(denom, reduction, x.dtype)
 
     def body(a: int, b: int) -> None:
         parts = (
+            wt,
             None if ct is None else ct[a:b],
             None if lf is None else lf[a:b],
             None if g2 is None else g2[a:b],
             None if rl is None else rl[a:b],
         )
         if kind == "soft":
-            K.ce_soft(z[a:b], tt[a:b], *parts, scale)
+            K.ce_soft(z[a:b], tt[a:b], *parts, eps, scale)
         else:
-            K.ce_labels(z[a:b], tt[a:b], *parts, ignore, scale)
+            K.ce_labels(z[a:b], tt[a:b], *parts, ignore, eps, scale)
 
     parallel_for(rows, body, cost=max(c, 1))
     if ct is not None:
         return None, grad
-    value = loss if rl is None else _value(float(np.sum(rl)), count, reduction, x.dtype)
+    value = loss if rl is None else _value(float(np.sum(rl)), denom, reduction, x.dtype)
     return value, grad
