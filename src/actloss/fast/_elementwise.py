@@ -314,23 +314,15 @@ def _tanhshrink(v: Any, p0: Any, p1: Any) -> Any:
     xs = v if small else c(v, 0.0)
     z = xs * xs
     # x - tanh(x) = x^3 (1/3 - 2 x^2 / 15 + ...) for |x| < 0.5 (no cancellation)
-    q = c(v, TS[16])
-    q = q * z + c(v, TS[15])
-    q = q * z + c(v, TS[14])
-    q = q * z + c(v, TS[13])
-    q = q * z + c(v, TS[12])
-    q = q * z + c(v, TS[11])
-    q = q * z + c(v, TS[10])
-    q = q * z + c(v, TS[9])
-    q = q * z + c(v, TS[8])
-    q = q * z + c(v, TS[7])
-    q = q * z + c(v, TS[6])
-    q = q * z + c(v, TS[5])
-    q = q * z + c(v, TS[4])
-    q = q * z + c(v, TS[3])
-    q = q * z + c(v, TS[2])
-    q = q * z + c(v, TS[1])
-    q = q * z + c(v, TS[0])
+    # Estrin's scheme in z (a Horner chain of 16 steps left the loop latency-bound)
+    z2 = z * z
+    z4 = z2 * z2
+    z8 = z4 * z4
+    p0 = V.fma(V.fma(c(v, TS[3]), z, c(v, TS[2])), z2, V.fma(c(v, TS[1]), z, c(v, TS[0])))
+    p1 = V.fma(V.fma(c(v, TS[7]), z, c(v, TS[6])), z2, V.fma(c(v, TS[5]), z, c(v, TS[4])))
+    p2 = V.fma(V.fma(c(v, TS[11]), z, c(v, TS[10])), z2, V.fma(c(v, TS[9]), z, c(v, TS[8])))
+    p3 = V.fma(V.fma(c(v, TS[15]), z, c(v, TS[14])), z2, V.fma(c(v, TS[13]), z, c(v, TS[12])))
+    q = V.fma(V.fma(V.fma(c(v, TS[16]), z4, p3), z4, p2), z8, V.fma(p1, z4, p0))
     return (xs * z * q if small else v - t), t * t
 
 

@@ -333,10 +333,10 @@ def _log_parts32(w):
     s = f / (c(f, 2.0) + f)
     z = s * s
     q = c(f, _INV_ODD[5])
-    q = q * z + c(f, _INV_ODD[4])
-    q = q * z + c(f, _INV_ODD[3])
-    q = q * z + c(f, _INV_ODD[2])
-    q = q * z + c(f, _INV_ODD[1])
+    q = fma(q, z, c(f, _INV_ODD[4]))
+    q = fma(q, z, c(f, _INV_ODD[3]))
+    q = fma(q, z, c(f, _INV_ODD[2]))
+    q = fma(q, z, c(f, _INV_ODD[1]))
     # log(1 + f) = 2 atanh(s) = 2 s + 2 s z q = f - s (f - 2 z q)
     return np.float32(k), f - s * (f - c(f, 2.0) * z * q)
 
@@ -351,18 +351,25 @@ def _log_parts64(w):
     f = m - c(m, 1.0)
     s = f / (c(f, 2.0) + f)
     z = s * s
-    q = c(f, _INV_ODD[12])
-    q = q * z + c(f, _INV_ODD[11])
-    q = q * z + c(f, _INV_ODD[10])
-    q = q * z + c(f, _INV_ODD[9])
-    q = q * z + c(f, _INV_ODD[8])
-    q = q * z + c(f, _INV_ODD[7])
-    q = q * z + c(f, _INV_ODD[6])
-    q = q * z + c(f, _INV_ODD[5])
-    q = q * z + c(f, _INV_ODD[4])
-    q = q * z + c(f, _INV_ODD[3])
-    q = q * z + c(f, _INV_ODD[2])
-    q = q * z + c(f, _INV_ODD[1])
+    # Estrin's scheme (a Horner chain of 11 steps left loops latency-bound)
+    z2 = z * z
+    z4 = z2 * z2
+    q0 = fma(
+        fma(c(f, _INV_ODD[4]), z, c(f, _INV_ODD[3])),
+        z2,
+        fma(c(f, _INV_ODD[2]), z, c(f, _INV_ODD[1])),
+    )
+    q1 = fma(
+        fma(c(f, _INV_ODD[8]), z, c(f, _INV_ODD[7])),
+        z2,
+        fma(c(f, _INV_ODD[6]), z, c(f, _INV_ODD[5])),
+    )
+    q2 = fma(
+        fma(c(f, _INV_ODD[12]), z, c(f, _INV_ODD[11])),
+        z2,
+        fma(c(f, _INV_ODD[10]), z, c(f, _INV_ODD[9])),
+    )
+    q = fma(fma(q2, z4, q1), z4, q0)
     return kf, f - s * (f - c(f, 2.0) * z * q)
 
 
@@ -406,10 +413,10 @@ def tanh_sech2(x: Any) -> Any:
     """(tanh x, sech^2 x) from e = exp(-2|x|): tanh = -expm1 / (2 + expm1), sech^2 = 4e/(1+e)^2."""
     a = abs(x)
     e, em1 = exp_expm1(c(x, -2.0) * a)
-    t = -em1 / (c(x, 2.0) + em1)
+    inv = c(x, 1.0) / (c(x, 2.0) + em1)  # 1 / (1 + e): one division for both
+    t = -em1 * inv
     t = t if x >= c(x, 0.0) else -t
-    one_e = c(x, 1.0) + e
-    s2 = c(x, 4.0) * e / (one_e * one_e)
+    s2 = (c(x, 4.0) * e) * (inv * inv)
     if x != x:
         return x, x
     return t, s2
