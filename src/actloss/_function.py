@@ -9,6 +9,7 @@ precision, NaN propagation, error messages) happens here, once.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from . import _backend as B
 from . import fast as _fast
 from ._numerics import unbroadcast
 from ._spec import Info, Param
+from ._views import numpy_views
 from .fast import _out
 
 Kernel = Callable[..., Any]
@@ -182,6 +184,7 @@ class Activation(Function):
     bfloat16 are computed in float32).
     """
 
+    @numpy_views
     def __call__(self, x: Any, /, **params: Any) -> Any:
         xp, xc, out = B.prepare(x)
         p = self.resolve_params(params, xp, xc)
@@ -198,6 +201,7 @@ class Activation(Function):
             return fast_rows
         return B.finish(xp, self.kernels.value(xp, xc, axis, **p), out)
 
+    @numpy_views
     def grad(self, x: Any, /, **params: Any) -> Any:
         """Elementwise derivative dy/dx (same shape and dtype as ``x``)."""
         self._require_elementwise("grad")
@@ -209,6 +213,7 @@ class Activation(Function):
             return fast[1]
         return B.finish(xp, _keep_nan(xp, xc, self.kernels.grad(xp, xc, **p)), out)
 
+    @numpy_views
     def grad2(self, x: Any, /, **params: Any) -> Any:
         """Elementwise second derivative d^2y/dx^2 (analytic)."""
         self._require_elementwise("grad2")
@@ -217,6 +222,7 @@ class Activation(Function):
         p = self.resolve_params(params, xp, xc)
         return B.finish(xp, _keep_nan(xp, xc, self.kernels.grad2(xp, xc, **p)), out)
 
+    @numpy_views
     def value_and_grad(
         self, x: Any, /, *, out: tuple[Any, Any] | None = None, **params: Any
     ) -> tuple[Any, Any]:
@@ -243,6 +249,7 @@ class Activation(Function):
         y, d = B.finish(xp, _keep_nan(xp, xc, y), dtype), B.finish(xp, _keep_nan(xp, xc, d), dtype)
         return _out.write(bufs[0], y), _out.write(bufs[1], d)
 
+    @numpy_views
     def param_grad(self, x: Any, name: str, /, **params: Any) -> Any:
         """Elementwise derivative of the output with respect to parameter ``name``."""
         kernel = self.kernels.param_grads.get(name)
@@ -256,6 +263,7 @@ class Activation(Function):
         p = self.resolve_params(params, xp, xc)
         return B.finish(xp, _keep_nan(xp, xc, kernel(xp, xc, **p)), out)
 
+    @numpy_views
     def vjp(
         self,
         x: Any,
@@ -332,36 +340,23 @@ class Activation(Function):
         value_only: bool = False,
     ) -> tuple[Any, Any] | None:
         """(f(x), f'(x)), or (None, ct * f'(x)), by a fused kernel; None: use the reference."""
-        xn = _fast.kernel_input(x, dtype)
-        if xn is None:
+        if not _fast.eligible(x, dtype):
             return None
         args = _fast.elementwise_args(self, p)
         if args is None:
             return None
-        ctn = None
-        if ct is not None:
-            ctn = _fast.kernel_cotangent(ct, xn)
-            if ctn is None:
-                return None
         kernel, p0, p1 = args
-        y, d = _fast_run().elementwise(kernel, xn, p0, p1, ctn, *out, value_only=value_only)
-        return _fast.like_input(y, x), _fast.like_input(d, x)
+        return _fast_run().elementwise(kernel, x, p0, p1, ct, *out, value_only=value_only)
 
     def _fast_rows(self, x: Any, dtype: Any, axis: int, ct: Any, out: Any = None) -> Any:
         """f(x) (``ct`` None) or the vjp along the contiguous last axis by a row kernel; None:
         use the reference."""
-        if math.prod(x.shape) == 0 or axis % x.ndim != x.ndim - 1:
+        if x.size == 0 or axis % x.ndim != x.ndim - 1 or not _fast.eligible(x, dtype):
             return None
-        xn = _fast.kernel_input(x, dtype)
-        rows = None if xn is None else _fast.rowwise_args(self)
+        rows = _fast.rowwise_args(self)
         if rows is None:
             return None
-        ctn = None
-        if ct is not None:
-            ctn = _fast.kernel_cotangent(ct, xn)
-            if ctn is None:
-                return None
-        return _fast.like_input(_fast_run().rowwise(rows[0], xn, ctn, rows[1], out), x)
+        return _fast_run().rowwise(rows[0], x, ct, rows[1], out)
 
     def _require_elementwise(self, what: str) -> None:
         if not self.info.elementwise:
@@ -372,6 +367,7 @@ class Activation(Function):
             )
 
 
+@functools.cache
 def _fast_run() -> Any:
     """The fast path's runner (imports numba on first use)."""
     from .fast import _run

@@ -28,6 +28,7 @@ from . import _backend as B
 from . import fast as _fast
 from ._function import Function, Kernels, _convert_param
 from ._spec import Info
+from ._views import numpy_views
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -309,6 +310,7 @@ class Loss(Function):
             self.info, self.kernels, {**self.preset, **params}, _alias, self.default_reduction
         )
 
+    @numpy_views
     def __call__(
         self,
         y_true: Any,
@@ -321,6 +323,7 @@ class Loss(Function):
     ) -> Any:
         return self._run(y_true, y_pred, reduction, sample_weight, params, want_grad=False)[0]
 
+    @numpy_views
     def grad(
         self,
         y_true: Any,
@@ -335,6 +338,7 @@ class Loss(Function):
         self._require_grad()
         return self._run(y_true, y_pred, reduction, sample_weight, params, want_grad=True)[1]
 
+    @numpy_views
     def value_and_grad(
         self,
         y_true: Any,
@@ -349,6 +353,7 @@ class Loss(Function):
         self._require_grad()
         return self._run(y_true, y_pred, reduction, sample_weight, params, want_grad=True)
 
+    @numpy_views
     def vjp(
         self,
         y_true: Any,

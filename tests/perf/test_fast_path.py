@@ -251,7 +251,16 @@ def test_fast_path_is_taken_for_contiguous_numpy_floats(monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize(
     "case",
-    ["strided", "float16", "int", "torch_strided", "array_api_strict", "per_channel", "axis0", "off"],
+    [
+        "strided",
+        "float16",
+        "int",
+        "torch_strided",
+        "array_api_strict",
+        "per_channel",
+        "axis0",
+        "off",
+    ],
 )
 def test_other_inputs_take_the_reference_path(case: str, monkeypatch: pytest.MonkeyPatch):
     rng = np.random.default_rng(6)

@@ -1,10 +1,10 @@
-"""The fast path on CPU torch tensors (zero-copy NumPy views) and the value-only kernels.
+"""CPU torch tensors through zero-copy NumPy views (actloss._views), and the value-only kernels.
 
-A contiguous float32/float64 CPU tensor outside autograd runs the same fused kernels as
-NumPy: results must be the NumPy fast path's bit for bit, returned as tensors; tensors
-that autograd differentiates, other devices' tensors and strided ones keep the Array API
-path. The plain call compiles its kernel without the derivative: its value must be
-value_and_grad's bit for bit.
+A torch tensor on the CPU outside autograd is computed by the NumPy path on a view of
+its memory: results must be the NumPy path's bit for bit, returned as tensors (fused
+kernels included); tensors that autograd differentiates, bfloat16, meta tensors and
+large inputs of functions without a kernel keep PyTorch. The plain call compiles its
+kernel without the derivative: its value must be value_and_grad's bit for bit.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import torch
 import actloss as al
 import actloss.fast as fast
 import actloss.torch as alt
+from actloss import _views
 from actloss.fast import _run
 
 DTYPES = [np.float32, np.float64]
@@ -51,7 +52,7 @@ def _count_kernels(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("name", ELEMENTWISE)
-def test_elementwise_on_cpu_tensors_is_the_numpy_kernel(name: str, dtype: Any):
+def test_elementwise_on_cpu_tensors_is_the_numpy_path(name: str, dtype: Any):
     fn, x = al.get(name), _x(dtype)
     ct = np.linspace(-2.0, 2.0, x.size).reshape(x.shape).astype(dtype)
     t, tct = torch.from_numpy(x.copy()), torch.from_numpy(ct.copy())
@@ -67,7 +68,7 @@ def test_elementwise_on_cpu_tensors_is_the_numpy_kernel(name: str, dtype: Any):
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("name", sorted(fast.ROWWISE))
-def test_rowwise_on_cpu_tensors_is_the_numpy_kernel(name: str, dtype: Any):
+def test_rowwise_on_cpu_tensors_is_the_numpy_path(name: str, dtype: Any):
     fn, x = al.get(name), _x(dtype)
     x[0, :6] = 0.0  # one finite row next to the row of specials
     ct = np.cos(np.arange(x.size)).reshape(x.shape).astype(dtype)
@@ -107,7 +108,45 @@ def test_the_torch_modules_run_the_kernels_forward_and_backward(monkeypatch: pyt
     torch.testing.assert_close(x.grad, want, rtol=1e-15, atol=0.0)
 
 
-@pytest.mark.parametrize("case", ["autograd", "strided", "meta", "half", "off"])
+LOSS_CASES = {
+    "mse": lambda r: (r.normal(size=(7, 5)), r.normal(size=(7, 5))),
+    "binary_cross_entropy": lambda r: (
+        r.integers(0, 2, (7, 5)) * 1.0,
+        r.uniform(0.01, 0.99, (7, 5)),
+    ),
+    "hinge": lambda r: (r.choice([-1.0, 1.0], (7, 5)), r.normal(size=(7, 5))),
+    "cross_entropy": lambda r: (r.integers(0, 5, 7), r.normal(size=(7, 5))),
+}
+
+
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("name", sorted(LOSS_CASES))
+def test_losses_on_cpu_tensors_are_the_numpy_path(name: str, reduction: str):
+    fn = al.get(name)
+    y_true, y_pred = LOSS_CASES[name](np.random.default_rng(3))
+    t_true, t_pred = torch.from_numpy(y_true), torch.from_numpy(y_pred)
+    value, grad = fn.value_and_grad(y_true, y_pred, reduction=reduction)
+    t_value, t_grad = fn.value_and_grad(t_true, t_pred, reduction=reduction)
+    _same(t_value, value)
+    _same(t_grad, grad)
+    ct = np.linspace(-1.0, 1.0, np.size(fn(y_true, y_pred, reduction="none")))
+    ct = ct.reshape(np.shape(fn(y_true, y_pred, reduction="none")))
+    _same(fn.vjp(t_true, t_pred, torch.from_numpy(ct)), fn.vjp(y_true, y_pred, ct))
+
+
+def test_large_inputs_of_functions_without_kernels_keep_torch(monkeypatch: pytest.MonkeyPatch):
+    seen: list[Any] = []
+    real = _views._convert
+    monkeypatch.setattr(_views, "_convert", lambda v, t: seen.append(v) or real(v, t))
+    glu = al.get("glu")
+    glu(torch.zeros(4, 2))
+    assert seen
+    seen.clear()
+    glu(torch.zeros(2, _views.SMALL + 2))
+    assert not seen
+
+
+@pytest.mark.parametrize("case", ["autograd", "strided", "meta", "half", "bfloat16", "off"])
 def test_other_tensors_take_the_reference_path(case: str, monkeypatch: pytest.MonkeyPatch):
     calls = _count_kernels(monkeypatch)
     x = torch.linspace(-3.0, 3.0, 12, dtype=torch.float64)
@@ -123,6 +162,8 @@ def test_other_tensors_take_the_reference_path(case: str, monkeypatch: pytest.Mo
         assert fn(torch.empty(5, device="meta")).device.type == "meta"
     elif case == "half":
         assert fn(x.to(torch.float16)).dtype == torch.float16
+    elif case == "bfloat16":
+        assert fn(x.to(torch.bfloat16)).dtype == torch.bfloat16
     else:
         with fast.use(False):
             fn(x)

@@ -1,4 +1,4 @@
-"""The fast path: fused numba kernels for NumPy (and CPU torch) float32/float64 inputs.
+"""The fast path: fused numba kernels for NumPy float32/float64 inputs.
 
 The catalog's Array API definitions stay the reference. For a C-contiguous NumPy
 float32/float64 input, a function with an entry in ``ELEMENTWISE`` or ``ROWWISE``
@@ -16,11 +16,11 @@ pos_weight), focal (gamma 0..4 by products, others as exp(gamma log m)), and
 cross_entropy along the last axis (integer labels with ignore_index, or probability
 targets; class weights and label smoothing; also softmax_focal with gamma = 0), one
 row at a time: log-sum-exp, loss and softmax-minus-target gradient while the row is in
-cache. Sums are float64 over fixed blocks added in a fixed order.
+cache; kl_divergence (probabilities or log-probabilities, last axis) likewise. Sums are
+float64 over fixed blocks added in a fixed order.
 
-A contiguous float32/float64 torch tensor on the CPU that is not being differentiated
-by autograd takes the same kernels through a zero-copy NumPy view (``kernel_input``),
-and gets a tensor back: the ``actloss.torch`` modules' forward and backward run there.
+Torch tensors on the CPU outside autograd reach these kernels through zero-copy NumPy
+views (``actloss._views``): the ``actloss.torch`` modules' forward and backward run here.
 
 Controls: ``ACTLOSS_FAST_PATH=0`` in the environment turns the fast path off,
 ``actloss.fast.use(False)`` does so in code (also as a context manager), and
@@ -86,6 +86,7 @@ LOSSES: tuple[str, ...] = (
     "cross_entropy",
     "focal",
     "huber",
+    "kl_divergence",
     "l2",
     "mse",
     "softmax_focal",  # gamma = 0: cross_entropy
@@ -151,66 +152,6 @@ def eligible(x: Any, out_dtype: Any) -> bool:
     )
 
 
-def _is_torch(x: Any) -> bool:
-    return type(x).__name__ == "Tensor" and type(x).__module__ == "torch"
-
-
-def _torch_view(x: Any) -> np.ndarray | None:
-    """A contiguous float32/float64 CPU tensor outside autograd as a zero-copy NumPy view."""
-    import torch
-
-    if (
-        x.device.type != "cpu"
-        or x.dtype not in (torch.float32, torch.float64)
-        or not x.is_contiguous()
-        or x.is_neg()
-        or (x.requires_grad and torch.is_grad_enabled())  # autograd differentiates the core
-    ):
-        return None
-    try:
-        return x.detach().numpy()
-    except RuntimeError:  # no storage: a torch.func transform's wrapper, a meta tensor
-        return None
-
-
-def kernel_input(x: Any, out_dtype: Any) -> np.ndarray | None:
-    """``x`` as the kernels take it, or None for the reference path.
-
-    A C-contiguous float32/float64 NumPy array is taken as is; a torch tensor on the CPU
-    with the same properties (and no autograd graph to extend) as a zero-copy NumPy
-    view, so that ``actloss`` on torch tensors (the ``actloss.torch`` modules' forward
-    and backward included) runs the same fused kernels. Other backends and devices
-    keep the Array API path.
-    """
-    if not _enabled:
-        return None
-    if _is_torch(x):
-        arr = _torch_view(x)
-        if arr is None or str(out_dtype) != f"torch.{arr.dtype}":
-            return None
-        return arr if available() else None
-    return x if eligible(x, out_dtype) else None
-
-
-def kernel_cotangent(ct: Any, x: Any) -> np.ndarray | None:
-    """The cotangent as a C-contiguous NumPy array of ``x``'s dtype, or None (reference)."""
-    if _is_torch(ct):
-        view = _torch_view(ct.contiguous())
-        return None if view is None or view.dtype != x.dtype else view
-    if type(ct) is np.ndarray:
-        return np.ascontiguousarray(ct, dtype=x.dtype)
-    return None
-
-
-def like_input(result: Any, x: Any) -> Any:
-    """A kernel's NumPy result as the caller's array type (a CPU tensor for a tensor ``x``)."""
-    if result is None or not _is_torch(x):
-        return result
-    import torch
-
-    return torch.from_numpy(result)
-
-
 def loss_eligible(name: str, x: Any, out_dtype: Any, sample_weight: Any) -> bool:
     """Whether loss ``name`` on prediction array ``x`` can take the fast path."""
     return name in LOSSES and sample_weight is None and eligible(x, out_dtype)
@@ -227,8 +168,6 @@ def _scalar(value: Any, choices: tuple[Any, ...] | None) -> float | None:
         return float(choices.index(value))
     if isinstance(value, np.ndarray):
         return float(value) if value.ndim == 0 else None
-    if _is_torch(value):  # a parameter tensor (PReLU's weight, a learnable beta)
-        return float(value.detach()) if value.ndim == 0 else None
     return float(value)
 
 

@@ -39,7 +39,9 @@ def _executor(workers: int) -> ThreadPoolExecutor:
 
 def chunks(n: int, cost: int = 1) -> list[tuple[int, int]]:
     """Contiguous [start, stop) ranges covering ``n`` items (``cost`` elements each)."""
-    parts = min(num_threads(), max(1, (n * cost) // GRAIN))
+    if n * cost < 2 * GRAIN:  # one chunk: skip asking numba for its thread count
+        return [(0, n)]
+    parts = min(num_threads(), (n * cost) // GRAIN)
     if parts <= 1:
         return [(0, n)]
     step = -(-n // parts)
