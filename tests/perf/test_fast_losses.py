@@ -48,8 +48,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("cross_entropy", {"label_smoothing": 0.1}),
     ("cross_entropy", {"weight": "ramp", "label_smoothing": 0.3, "ignore_index": 1}),
     ("softmax_focal", {"gamma": 0.0, "label_smoothing": 0.2}),  # runs cross_entropy
+    ("kl_divergence", {}),
+    ("kl_divergence", {"log_input": True}),
 ]
-ROWS = ("cross_entropy", "softmax_focal")  # class scores (..., C)
+ROWS = ("cross_entropy", "softmax_focal", "kl_divergence")  # one loss per row of (..., C)
 IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in p.items())}".rstrip("-") for n, p in CASES]
 EXTREMES = [
     0.0,
@@ -145,6 +147,22 @@ def _ce_inputs(
     return labels.reshape(shape[:-1]), z
 
 
+def _kl_inputs(
+    params: dict[str, Any], shape: tuple[int, ...], rng: np.random.Generator, extreme: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    c = shape[-1]
+    rows = math.prod(shape[:-1])
+    p, q = rng.dirichlet(np.ones(c), rows), rng.dirichlet(np.ones(c), rows)
+    if extreme and rows >= 5 and c >= 2:
+        p[0, 0], q[1, 1], p[2, :], q[2, :] = 0.0, 0.0, 0.0, 0.0  # 0 log 0, clipped logs
+        p[2, 0] = q[2, 1] = 1.0
+        p[3, 0] = math.nan
+        q[4, 1] = math.nan
+    with np.errstate(divide="ignore"):
+        q = np.log(q) if params.get("log_input") else q
+    return p.reshape(shape), q.reshape(shape)
+
+
 def _inputs(
     name: str,
     params: dict[str, Any],
@@ -154,6 +172,8 @@ def _inputs(
     soft: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
+    if name == "kl_divergence":
+        return _kl_inputs(params, shape, rng, extreme)
     if name in ROWS:
         return _ce_inputs(params, shape, rng, extreme, soft)
     return _elementwise_inputs(name, shape, rng, extreme)
@@ -188,10 +208,12 @@ def _reference(
     fn: Any, y_true: np.ndarray, y_pred: np.ndarray, reduction: str, params: dict[str, Any]
 ) -> tuple[Any, Any]:
     """The reference path in float64 at the same (rounded) inputs; floating-point errors of
-    the reference formulas at infinities (0 * inf) give NaN there, as without errstate."""
-    t64, x64 = _cast(y_true, y_pred, np.float64)
+    the reference formulas at infinities (0 * inf) give NaN there, as without errstate.
+    kl_divergence clips its logs at the dtype's epsilon: its reference runs in the dtype."""
+    dtype = y_pred.dtype if fn.info.name == "kl_divergence" else np.float64
+    t, x = _cast(y_true, y_pred, dtype)
     with fast.use(False), np.errstate(all="ignore"):
-        return fn.value_and_grad(t64, x64, reduction=reduction, **params)
+        return fn.value_and_grad(t, x, reduction=reduction, **params)
 
 
 def _resolve(params: dict[str, Any], y_pred: np.ndarray) -> dict[str, Any]:
@@ -276,7 +298,14 @@ def test_empty_and_single_element_inputs(
 ) -> None:
     """'mean' of no samples is NaN, as in the reference."""
     fn = al.get(name)
-    if name in ROWS:
+    if name == "kl_divergence":
+        p = params
+        cases = [
+            (np.zeros((0, 4)), np.zeros((0, 4))),
+            (np.array([[1.0]]), np.array([[0.0 if p else 1.0]])),  # one class
+            (np.array([[0.25, 0.75]]), np.array([[-1.0, -0.5]]) if p else np.array([[0.5, 0.5]])),
+        ]
+    elif name in ROWS:
         p = {k: v for k, v in params.items() if k != "ignore_index"}
         cases = [
             (np.zeros(0, dtype=np.int64), np.zeros((0, 4))),
@@ -314,9 +343,10 @@ def test_vjp_matches_the_reference(
     _, g = fn.value_and_grad(t, x, reduction="none", **params)
     c = ct.astype(dtype)
     np.testing.assert_array_equal(got, (c[..., None] if name in ROWS else c) * g)
-    t64, x64 = _cast(t, x, np.float64)
+    ref_dtype = dtype if name == "kl_divergence" else np.float64  # see _reference
+    t64, x64 = _cast(t, x, ref_dtype)
     with fast.use(False), np.errstate(all="ignore"):
-        ref = fn.vjp(t64, x64, ct.astype(dtype).astype(np.float64), **params)
+        ref = fn.vjp(t64, x64, ct.astype(dtype).astype(ref_dtype), **params)
     _assert_close(got, ref, dtype, f"{name} vjp")
     assert all(taken)
 
@@ -380,6 +410,7 @@ def test_input_conversions_take_the_fast_path(taken: list[bool]) -> None:
         "class_axis_first",
         "soft_single_row",
         "softmax_focal_gamma",
+        "kl_single_row",
     ],
 )
 def test_other_inputs_take_the_reference_path(case: str, taken: list[bool]) -> None:
@@ -402,6 +433,8 @@ def test_other_inputs_take_the_reference_path(case: str, taken: list[bool]) -> N
         name, y_true, y_pred = "cross_entropy", np.full(6, 1 / 6), x[0]
     elif case == "softmax_focal_gamma":
         name, y_true = "softmax_focal", labels
+    elif case == "kl_single_row":
+        name, y_true, y_pred = "kl_divergence", np.full(6, 1 / 6), np.full(6, 1 / 6)
     fn = al.get(name)
     if case == "torch_autograd":
         xt = torch.tensor(x, requires_grad=True)
@@ -434,6 +467,10 @@ def test_errors_are_the_references() -> None:
         ("binary_cross_entropy_with_logits", np.full((3, 4), 1.5), x, {}),
         ("binary_cross_entropy_with_logits", np.full((3, 4), -0.5), x, {}),
         ("focal", np.full((3, 4), math.inf), x, {}),
+        ("kl_divergence", np.full((3, 4), 0.25), x - 1.0, {}),
+        ("kl_divergence", np.full((3, 4), 2.0), x - 1.0, {}),
+        ("kl_divergence", np.full((3, 4), 2.0), x - 1.0, {"log_input": True}),
+        ("kl_divergence", np.full((3, 3), 0.25), x, {}),
         ("focal", np.zeros((4, 3)), x, {}),
         ("mse", np.zeros(12), x, {}),
         ("mse", np.zeros((3, 4), dtype=np.complex64), x, {}),

@@ -133,7 +133,7 @@ def _nan_in(v: Any, u: Any, a: Any, g: Any) -> Any:
 
 @njit(inline="always")
 def _outside01(u: Any) -> Any:
-    return u < c(u, 0.0) or u > c(u, 1.0)
+    return (u < c(u, 0.0)) | (u > c(u, 1.0))  # no short circuit: a branch-free loop
 
 
 # ------------------------------------------------------------------ elementwise
@@ -431,6 +431,7 @@ def ce_labels(z, lab, wt, ct, l, d, rl, ignore, eps, scale):
     smooth = eps != 0.0
     wsum = _sum8(wt, n)
     e = np.empty(n, z.dtype)
+    terms = np.empty(n, z.dtype)
     for r in range(z.shape[0]):
         zr = z[r]
         m = _max8(zr)
@@ -441,11 +442,11 @@ def ce_labels(z, lab, wt, ct, l, d, rl, ignore, eps, scale):
         w = wt[yy] if valid else like(z, 0.0)
         logp = np.float64(_shifted(zr[yy], m)) - lse
         loss = -np.float64(k1) * np.float64(w) * logp
-        if smooth and valid:
-            acc = 0.0
+        if smooth and valid:  # sum_c wt_c log p_c, as the reference: in z's dtype, then summed
+            lse_d = like(z, lse)
             for j in range(n):
-                acc += np.float64(wt[j]) * (np.float64(_shifted(zr[j], m)) - lse)
-            loss -= np.float64(k2) * acc
+                terms[j] = wt[j] * (_shifted(zr[j], m) - lse_d)
+            loss -= np.float64(k2) * _sum8(terms, n)
         row_out(rl, r, loss)
         row_out(l, r, loss)
         if d is not None:
@@ -476,20 +477,21 @@ def ce_soft(z, t, wt, ct, l, d, rl, eps, scale):
     smooth = eps != 0.0
     e = np.empty(n, z.dtype)
     a = np.empty(n, z.dtype)
+    terms = np.empty(n, z.dtype)
     for r in range(z.shape[0]):
         zr, tr = z[r], t[r]
         m = _max8(zr)
         s, lse = _exp_row(zr, m, e)
-        acc, bad = 0.0, s != s
-        for j in range(n):
+        bad = s != s
+        lse_d = like(z, lse)
+        for j in range(n):  # branch-free: vectorized
             q = tr[j]
             bad |= q != q
             q = k1 * q + k2 if smooth else q
             aj = q * wt[j]
             a[j] = aj
-            lp = np.float64(_shifted(zr[j], m)) - lse
-            acc += np.float64(aj) * lp if aj != c(aj, 0.0) else 0.0
-        loss = -acc if not bad else math.nan
+            terms[j] = _xlogy_(aj, _shifted(zr[j], m) - lse_d)
+        loss = -_sum8(terms, n) if not bad else math.nan
         row_out(rl, r, loss)
         row_out(l, r, loss)
         if d is not None:
@@ -503,3 +505,56 @@ def ce_soft(z, t, wt, ct, l, d, rl, eps, scale):
             else:
                 for j in range(n):
                     dr[j] = (sa * (e[j] * inv) - a[j]) * cr
+
+
+# --------------------------------------------------------------------- kl_divergence
+@njit(inline="always")
+def _log_clipped(w: Any, eps: Any) -> Any:
+    """log(max(w, eps)) for w <= 1 (NaN rows are replaced by the caller)."""
+    wc = w if w > eps else eps
+    kf, logm = V._log_parts(wc)
+    return kf * c(w, LN2) + logm
+
+
+@njit(inline="always")
+def _xlogy_(a: Any, logb: Any) -> Any:
+    """a log b with 0 where a == 0 (0 log 0 = 0, never 0 * -inf)."""
+    return a * (logb if a != c(a, 0.0) else c(a, 0.0))
+
+
+@kernel
+def kl_div(q, p, ct, l, d, rl, flag, eps, log_input, scale):
+    """Rows of KL(p || q) = sum_c p_c (log p_c - log q_c), logs clipped at ``eps``, and its
+    gradient -p / max(q, eps) (-p for log-probabilities q); NaN rows give NaN throughout.
+    flag[r] is set when p (or q, for probabilities) leaves [0, 1] in row r."""
+    n = q.shape[1]
+    sc = like(q, scale)
+    ep = like(q, eps)
+    check_q = not log_input
+    terms = np.empty(n, q.dtype)
+    for r in range(q.shape[0]):
+        qr, pr = q[r], p[r]
+        bad, oob = False, False
+        for j in range(n):  # branch-free: vectorized
+            pj, qj = pr[j], qr[j]
+            bad |= (pj != pj) | (qj != qj)
+            oob |= _outside01(pj) | (check_q & _outside01(qj))
+            logq = qj if log_input else _log_clipped(qj, ep)
+            terms[j] = _xlogy_(pj, _log_clipped(pj, ep)) - _xlogy_(pj, logq)
+        loss = _sum8(terms, n) if not bad else math.nan
+        row_out(rl, r, loss)
+        row_out(l, r, loss)
+        flag[r] = oob
+        if d is not None:
+            cr = row_coef(ct, r, sc)
+            dr = d[r]
+            if bad:
+                for j in range(n):
+                    dr[j] = like(q, math.nan)
+            elif log_input:
+                for j in range(n):
+                    dr[j] = -pr[j] * cr
+            else:
+                for j in range(n):
+                    qj = qr[j]
+                    dr[j] = (-pr[j] / (qj if qj > ep else ep)) * cr

@@ -35,6 +35,7 @@ KERNELS: Mapping[str, str] = {
     "cross_entropy": "cross_entropy",
     "focal": "focal",
     "huber": "huber",
+    "kl_divergence": "kl_div",
     "l2": "mse",
     "mse": "mse",
     "softmax_focal": "cross_entropy",  # gamma = 0 only: exactly cross_entropy, as there
@@ -59,6 +60,8 @@ def run(
         if name == "softmax_focal" and float(p["gamma"]) != 0.0:
             return None
         return _cross_entropy(name, y_true, x, p, reduction, want_grad, cotangent)
+    if family == "kl_div":
+        return _kl_divergence(name, y_true, x, p, reduction, want_grad, cotangent)
     return _elementwise(name, family, y_true, x, p, reduction, want_grad, cotangent)
 
 
@@ -168,6 +171,10 @@ def _elementwise(
     return value, grad
 
 
+def _class_axis_is_last(x: np.ndarray, axis: int) -> bool:
+    return x.ndim >= 1 and -x.ndim <= axis < x.ndim and axis % x.ndim == x.ndim - 1
+
+
 def _cross_entropy(
     name: str,
     y_true: np.ndarray,
@@ -177,8 +184,7 @@ def _cross_entropy(
     want_grad: bool,
     cotangent: Any,
 ) -> tuple[Any, Any] | None:
-    axis = p["axis"]
-    if x.ndim < 1 or not -x.ndim <= axis < x.ndim or axis % x.ndim != x.ndim - 1:
+    if not _class_axis_is_last(x, p["axis"]):
         return None  # the reference moves the class axis (or raises)
     if B.is_floating(np, y_true.dtype) and y_true.dtype != x.dtype:
         y_true = y_true.astype(x.dtype)
@@ -230,4 +236,62 @@ def _cross_entropy(
     if ct is not None:
         return None, grad
     value = loss if rl is None else _value(float(np.sum(rl)), denom, reduction, x.dtype)
+    return value, grad
+
+
+def _kl_divergence(
+    name: str,
+    y_true: np.ndarray,
+    x: np.ndarray,
+    p: Mapping[str, Any],
+    reduction: str,
+    want_grad: bool,
+    cotangent: Any,
+) -> tuple[Any, Any] | None:
+    if not _class_axis_is_last(x, p["axis"]) or x.ndim < 2:
+        return None  # another class axis, or one row (the reference's NaN rules differ)
+    t = y_true if y_true.dtype == x.dtype else float_target(name, np, y_true, x)
+    check_same_shape(name, t, x)
+    c = x.shape[-1]
+    rows = x.size // c
+    out_shape = tuple(x.shape[:-1])
+    ct = None
+    if cotangent is not None:
+        ct = _cotangent(cotangent, out_shape, x.dtype)
+        if ct is None:
+            return None
+    reduce = reduction != "none" and ct is None
+    q, pt = x.reshape(rows, c), np.ascontiguousarray(t).reshape(rows, c)
+    log_input = bool(p["log_input"])
+    eps = float(np.finfo(x.dtype).eps)  # clip_epsilon: the dtype's machine epsilon
+    rl = np.empty(rows) if reduce else None
+    flag = np.zeros(rows, dtype=np.bool_)
+    loss = None if reduce or ct is not None else np.empty(out_shape, dtype=x.dtype)
+    grad = np.empty_like(x) if want_grad else None
+    lf = None if loss is None else loss.reshape(rows)
+    g2 = None if grad is None else grad.reshape(rows, c)
+    scale = _scale(float(rows), reduction, x.dtype)
+
+    def body(a: int, b: int) -> None:
+        K.kl_div(
+            q[a:b],
+            pt[a:b],
+            None if ct is None else ct[a:b],
+            None if lf is None else lf[a:b],
+            None if g2 is None else g2[a:b],
+            None if rl is None else rl[a:b],
+            flag[a:b],
+            eps,
+            log_input,
+            scale,
+        )
+
+    parallel_for(rows, body, cost=max(c, 1))
+    if flag.any():  # raise the reference's error, in its order
+        check_probabilities(name, np, t, what="y_true")
+        if not log_input:
+            check_probabilities(name, np, x, logits_variant=None)
+    if ct is not None:
+        return None, grad
+    value = loss if rl is None else _value(float(np.sum(rl)), float(rows), reduction, x.dtype)
     return value, grad
