@@ -14,7 +14,12 @@ lies outside [0, 1] (the caller then raises the reference's error).
 
 Cross-entropy runs one row (sample) at a time, as ``_rowwise``: the row's maximum,
 exp and sum (float64 accumulators), log-sum-exp, the loss and the gradient
-``softmax - onehot`` while the row is in cache.
+``softmax - target`` while the row is in cache; KL divergence likewise (row sums of
+p (log p - log q), gradient -p / q). Row losses go to a float64 array that the caller
+sums in a fixed order.
+
+References: PyTorch's CrossEntropyLoss, BCEWithLogitsLoss, HuberLoss and KLDivLoss
+documentation; T.-Y. Lin et al., Focal Loss for Dense Object Detection, ICCV 2017.
 
 The formulas follow the Array API definitions in ``actloss.losses`` (the reference
 they are tested against) operation by operation, so that NaN, inf and the limits at
@@ -35,7 +40,7 @@ from numba import njit, types
 from numba.extending import overload
 
 from . import _vmath as V
-from ._jit import kernel
+from ._jit import OPTIONS, kernel
 from ._vmath import c, like
 
 INF = math.inf
@@ -95,33 +100,28 @@ def _finish_block(part, b, buf, m, flag, oob):
 
     def impl(part, b, buf, m, flag, oob):
         if has_part:
-            part[b] = _sum8(buf, m)
+            part[b] = _sum(buf, m)
         if has_flag:
             flag[b] = oob
 
     return impl
 
 
-@njit(inline="always")
-def _sum8(a: Any, n: Any) -> Any:
-    """sum(a[:n]) with eight float64 accumulators (a fixed order, vectorizable)."""
-    z = 0.0
-    s0, s1, s2, s3, s4, s5, s6, s7 = z, z, z, z, z, z, z, z
-    j = 0
-    while j + 8 <= n:
-        s0 += a[j]
-        s1 += a[j + 1]
-        s2 += a[j + 2]
-        s3 += a[j + 3]
-        s4 += a[j + 4]
-        s5 += a[j + 5]
-        s6 += a[j + 6]
-        s7 += a[j + 7]
-        j += 8
-    while j < n:
-        s0 += a[j]
-        j += 1
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+@njit(**OPTIONS, fastmath={"reassoc"})
+def _sum(a: Any, n: Any) -> Any:
+    """sum(a[:n]) in float64.
+
+    The one function compiled with a fast-math flag, and only ``reassoc``: it lets LLVM
+    keep several vector accumulators (without it the float64 additions stay one scalar
+    chain; eight explicit accumulators are not vectorized either). The order of the
+    additions then depends on the compiled code and ``n`` only, never on the thread
+    count; NaN and inf keep their meaning (no ``nnan``/``ninf``), and in float64 a
+    different order changes a sum of float32 terms by far less than a float32 ulp.
+    """
+    s = 0.0
+    for j in range(n):
+        s += np.float64(a[j])
+    return s
 
 
 @njit(inline="always")
@@ -383,7 +383,7 @@ def _exp_row(z: Any, m: Any, e: Any) -> Any:
         m_safe = m if m > c(m, -INF) else c(m, 0.0)
         for j in range(z.size):
             e[j] = V.exp(z[j] - m_safe)
-    s = _sum8(e, z.size)
+    s = _sum(e, z.size)
     return s, np.log(s)
 
 
@@ -429,7 +429,7 @@ def ce_labels(z, lab, wt, ct, l, d, rl, ignore, eps, scale):
     k1 = like(z, 1.0 - eps)  # the reference's python-float coefficients, in z's dtype
     k2 = like(z, eps / n)
     smooth = eps != 0.0
-    wsum = _sum8(wt, n)
+    wsum = _sum(wt, n)
     e = np.empty(n, z.dtype)
     terms = np.empty(n, z.dtype)
     for r in range(z.shape[0]):
@@ -446,7 +446,7 @@ def ce_labels(z, lab, wt, ct, l, d, rl, ignore, eps, scale):
             lse_d = like(z, lse)
             for j in range(n):
                 terms[j] = wt[j] * (_shifted(zr[j], m) - lse_d)
-            loss -= np.float64(k2) * _sum8(terms, n)
+            loss -= np.float64(k2) * _sum(terms, n)
         row_out(rl, r, loss)
         row_out(l, r, loss)
         if d is not None:
@@ -491,13 +491,13 @@ def ce_soft(z, t, wt, ct, l, d, rl, eps, scale):
             aj = q * wt[j]
             a[j] = aj
             terms[j] = _xlogy_(aj, _shifted(zr[j], m) - lse_d)
-        loss = -_sum8(terms, n) if not bad else math.nan
+        loss = -_sum(terms, n) if not bad else math.nan
         row_out(rl, r, loss)
         row_out(l, r, loss)
         if d is not None:
             cr = row_coef(ct, r, sc)
             inv = like(z, 1.0 / s)
-            sa = like(z, _sum8(a, n))
+            sa = like(z, _sum(a, n))
             dr = d[r]
             if bad:
                 for j in range(n):
@@ -541,7 +541,7 @@ def kl_div(q, p, ct, l, d, rl, flag, eps, log_input, scale):
             oob |= _outside01(pj) | (check_q & _outside01(qj))
             logq = qj if log_input else _log_clipped(qj, ep)
             terms[j] = _xlogy_(pj, _log_clipped(pj, ep)) - _xlogy_(pj, logq)
-        loss = _sum8(terms, n) if not bad else math.nan
+        loss = _sum(terms, n) if not bad else math.nan
         row_out(rl, r, loss)
         row_out(l, r, loss)
         flag[r] = oob
