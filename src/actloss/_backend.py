@@ -132,7 +132,7 @@ def param_array(xp: Any, value: Any, like: Any, name: str) -> Any:
     arr = as_array(value, name, xp=xp, like=like)
     if not (is_floating(xp, arr.dtype) or is_integral(xp, arr.dtype)):
         raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
-    return xp.astype(arr, like.dtype)
+    return xp.astype(arr, like.dtype, copy=False)
 
 
 def eps(xp: Any, like: Any) -> float:

@@ -287,7 +287,7 @@ class Activation(Function):
             _out.require_numpy_for_out(xc)
             _out.check_out(dx_out, "out", tuple(xc.shape), out)
         ct = B.as_array(cotangent, "cotangent", xp=xp, like=xc)
-        ct = xp.astype(ct, xc.dtype)
+        ct = xp.astype(ct, xc.dtype, copy=False)
         p = self.resolve_params(params, xp, xc)
         if self.info.elementwise:
             if tuple(ct.shape) != tuple(xc.shape):

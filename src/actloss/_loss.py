@@ -139,7 +139,7 @@ def check_labels(
             )
     elif not B.is_integral(xp, y.dtype):
         raise TypeError(f"{name}(): {what} must hold integer class labels, got dtype {y.dtype}")
-    y = xp.astype(y, xp.int64)
+    y = xp.astype(y, xp.int64, copy=False)
     if numel(y):
         valid = (y >= 0) & (y < num_classes)
         if ignore_index is not None:
@@ -161,7 +161,7 @@ def signed_labels(name: str, xp: Any, y: Any, like: Any, what: str = "y_true") -
     """Binary labels in {-1, 1} or {0, 1} (detected) as a float array of -1/+1."""
     if not (B.is_floating(xp, y.dtype) or B.is_integral(xp, y.dtype)):
         raise TypeError(f"{name}(): {what} must hold binary labels, got dtype {y.dtype}")
-    yf = xp.astype(y, like.dtype)
+    yf = xp.astype(y, like.dtype, copy=False)
     if numel(y) == 0:
         return yf
     is_pm = bool(xp.all((yf == 1.0) | (yf == -1.0)))
@@ -257,7 +257,7 @@ def _vjp_none(
             f"cotangent must have the shape of the per-sample loss {tuple(value.shape)}, "
             f"got {tuple(ct.shape)}",
         )
-    c = xp.astype(ct, value.dtype)
+    c = xp.astype(ct, value.dtype, copy=False)
     if sample_weight is not None:
         c = c * xp.broadcast_to(_sample_weight(xp, name, sample_weight, parts.loss), c.shape)
     return value, apply_cotangent(xp, parts.grad, c, y_pred)
@@ -267,7 +267,7 @@ def _sample_weight(xp: Any, name: str, sample_weight: Any, loss: Any) -> Any:
     s = B.as_array(sample_weight, "sample_weight", xp=xp, like=loss)
     if not (B.is_floating(xp, s.dtype) or B.is_integral(xp, s.dtype)):
         raise TypeError(f"{name}(): sample_weight must be numeric, got dtype {s.dtype}")
-    s = xp.astype(s, loss.dtype)
+    s = xp.astype(s, loss.dtype, copy=False)
     shape, lshape = tuple(s.shape), tuple(loss.shape)
     if shape != lshape[: len(shape)]:
         raise fail(
@@ -403,7 +403,7 @@ class Loss(Function):
             if done is not None:  # fused kernels (actloss.fast); None: the reference below
                 return done
         if yt is not None and B.is_floating(xp, yt.dtype) and like is not None:
-            yt = xp.astype(yt, like.dtype)
+            yt = xp.astype(yt, like.dtype, copy=False)
         moved = None
         if self.kernels.class_axis:  # kernels see the class axis last; gradients move back
             preds, yt, moved = _class_axis_last(self.info.name, xp, preds, yt, p.pop("axis"))
@@ -452,7 +452,7 @@ class Loss(Function):
             arr = B.as_array(item, nm, xp=xp, like=first)
             if not (B.is_floating(xp, arr.dtype) or B.is_integral(xp, arr.dtype)):
                 raise TypeError(f"{self.info.name}(): {nm} must be a real array, got {arr.dtype}")
-            preds.append(xp.astype(arr, first.dtype))
+            preds.append(xp.astype(arr, first.dtype, copy=False))
         return xp, preds, out_dtype, packed
 
     def resolve_params(self, params: Mapping[str, Any], xp: Any, like: Any) -> dict[str, Any]:
