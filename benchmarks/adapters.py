@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numba
 import torch
 
 import actloss as al
@@ -173,6 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))  # the fast path
     dtype = getattr(torch, args.dtype)
     print(
         f"actloss.torch vs torch.nn, {args.size} elements, {args.dtype}, "
