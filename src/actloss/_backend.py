@@ -21,15 +21,20 @@ class Prepared(NamedTuple):
     out_dtype: Any  # the dtype results are returned in
 
 
+_NP = array_api_compat.array_namespace(np.empty(0))  # array_api_compat's NumPy namespace
+
+
 def is_array(x: Any) -> bool:
+    if type(x) is np.ndarray:  # the common case, without array_api_compat's checks
+        return True
     return bool(array_api_compat.is_array_api_obj(x)) and not isinstance(x, (bool, int, float))
 
 
 def namespace(*arrays: Any) -> Any:
     """The Array API namespace of the given arrays (NumPy for Python scalars and lists)."""
     arrays = tuple(a for a in arrays if is_array(a))
-    if not arrays:
-        return array_api_compat.array_namespace(np.empty(0))
+    if all(type(a) is np.ndarray for a in arrays):
+        return _NP
     return array_api_compat.array_namespace(*arrays)
 
 
@@ -55,6 +60,8 @@ def as_array(x: Any, name: str, xp: Any | None = None, like: Any = None) -> Any:
 
 
 def _same_namespace(xp: Any, x: Any) -> bool:
+    if type(x) is np.ndarray:
+        return xp is _NP
     try:
         return array_api_compat.array_namespace(x) is xp
     except TypeError:
@@ -68,6 +75,8 @@ def default_float(xp: Any, like: Any = None) -> Any:
 
 
 def is_floating(xp: Any, dtype: Any) -> bool:
+    if xp is _NP and isinstance(dtype, np.dtype):
+        return dtype.kind == "f"
     try:
         return bool(xp.isdtype(dtype, "real floating"))
     except (TypeError, ValueError):
@@ -75,6 +84,8 @@ def is_floating(xp: Any, dtype: Any) -> bool:
 
 
 def is_integral(xp: Any, dtype: Any) -> bool:
+    if xp is _NP and isinstance(dtype, np.dtype):
+        return dtype.kind in "iu"
     try:
         return bool(xp.isdtype(dtype, "integral"))
     except (TypeError, ValueError):
