@@ -6,8 +6,11 @@ once per machine. ``error_model="numpy"`` lets a division by zero give inf inste
 raising (and keeps loops vectorizable). No fastmath flags: NaN and inf keep their
 IEEE meaning, and without FMA contraction (whose choice depends on how often an
 intermediate is used) the value-and-gradient and the vjp variants of a kernel
-compute f'(x) bit for bit alike, so vjp == cotangent * grad exactly. ``nogil=True``
-lets the thread pool in ``_threads`` run chunks in parallel.
+compute f'(x) bit for bit alike, so vjp == cotangent * grad exactly (the polynomials
+in ``_vmath`` call an explicit ``fma``, which does not depend on the surrounding code).
+``nogil=True`` lets the thread pool in ``_threads`` run chunks in parallel. The one
+exception is the loss kernels' float64 block sum (``_losses``), compiled with
+``reassoc`` only so that it vectorizes; its order is fixed per compiled kernel.
 """
 
 from __future__ import annotations
