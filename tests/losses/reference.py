@@ -596,7 +596,9 @@ entry(
 def _mlm_samples(rng: np.random.Generator) -> list[Sample]:
     x = rng.normal(scale=1.0, size=(4, 5))
     y = np.array([[3, 0, -1, 1, 2], [1, -1, 0, 0, 0], [0, 1, 2, 3, 4], [-1, 2, 2, 2, 2]])
-    return [Sample(y, x)]
+    # repeated target indices count once per listing (PyTorch's own tests use such targets)
+    dup = np.array([[0, 0, 4, 1, 4], [2, 2, 2, -1, 3], [3, 1, 3, 3, 0], [4, 4, 4, 4, 4]])
+    return [Sample(y, x), Sample(dup, x, tag="repeated-targets")]
 
 
 entry(

@@ -111,12 +111,13 @@ def _ml_margin(xp: Any, y_true: Any, x: Any) -> Parts:
     before_end = xp.cumulative_sum(xp.astype(y == -1, xp.int64), axis=-1) == 0
     ar = xp.arange(c, dtype=y.dtype, device=y.device)
     hit = (xp.expand_dims(y, axis=-1) == ar) & xp.expand_dims(before_end, axis=-1)
-    is_t = xp.any(hit, axis=-2)  # (..., C): class c is a target
-    pair = xp.expand_dims(is_t, axis=-1) & xp.expand_dims(~is_t, axis=-2)  # [j target, k not]
+    # n_j: how often class j is listed; a repeated target counts once per listing (PyTorch)
+    n = xp.sum(xp.astype(hit, x.dtype), axis=-2)  # (..., C)
+    is_t = n > 0
     r = 1.0 - xp.expand_dims(x, axis=-1) + xp.expand_dims(x, axis=-2)  # 1 - (x_j - x_k)
-    act = pair & (r > 0)
-    loss = xp.sum(xp.where(act, r, xp.zeros_like(r)), axis=(-2, -1)) / c
-    a = xp.astype(act, x.dtype)
+    act = xp.expand_dims(~is_t, axis=-2) & (r > 0)  # [j, k]: k not a target, hinge active
+    a = xp.where(act, xp.expand_dims(n, axis=-1), xp.zeros_like(r))  # n_j [active]
+    loss = xp.sum(a * xp.where(act, r, xp.zeros_like(r)), axis=(-2, -1)) / c
     g = (xp.sum(a, axis=-2) - xp.sum(a, axis=-1)) / c
     return Parts(loss, g)
 
@@ -126,13 +127,15 @@ multilabel_margin = define(
     kernel=_ml_margin,
     family="margin",
     summary="Multi-label hinge loss: every target class must beat every non-target by 1.",
-    formula=r"\ell_i = \frac{1}{C}\sum_{j \in T_i}\sum_{k \notin T_i}\max\bigl(0, 1 - "
+    formula=r"\ell_i = \frac{1}{C}\sum_{j \in T_i}n_{ij}\sum_{k \notin T_i}\max\bigl(0, 1 - "
     r"(x_{ij} - x_{ik})\bigr)",
-    derivative=r"\partial\ell_i/\partial x_{ic} = \frac{1}{C}\Bigl(\sum_{j\in T_i}a_{jc} - "
-    r"\sum_{k\notin T_i}a_{ck}\Bigr),\ a_{jk} = [1 - x_{ij} + x_{ik} > 0]",
+    derivative=r"\partial\ell_i/\partial x_{ic} = \frac{1}{C}\Bigl(\sum_{j\in T_i}n_{ij}a_{jc} - "
+    r"n_{ic}\sum_{k\notin T_i}a_{ck}\Bigr),\ a_{jk} = [1 - x_{ij} + x_{ik} > 0]",
     notes=(
         "y_true has y_pred's shape and lists target class indices, ended by the first -1 "
         "(PyTorch's format); entries after it are ignored.",
+        "n_ij is how often class j is listed: a repeated target index counts once per "
+        "listing, as PyTorch (its own tests use targets like [0, 0, 4, 1, 4]).",
         "Subgradient 0 at the hinge.",
     ),
     pros=("Ranking-style multi-label objective",),
