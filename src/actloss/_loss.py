@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _backend as B
+from . import _checks
 from . import fast as _fast
 from ._function import Function, Kernels, _convert_param
 from ._spec import Info
@@ -104,6 +105,8 @@ def check_probabilities(
     name: str, xp: Any, p: Any, *, what: str = "y_pred", logits_variant: str | None = None
 ) -> None:
     """Every non-NaN entry of ``p`` must lie in [0, 1]; name the logits variant if not."""
+    if not _checks.can_read(p):
+        return
     lo, hi = value_range(xp, p)
     if lo < 0.0 or hi > 1.0:
         hint = (
@@ -132,15 +135,21 @@ def check_labels(
     Floating arrays are accepted when every entry is a whole number.
     """
     if B.is_floating(xp, y.dtype):
-        if numel(y) and not bool(xp.all(xp.isfinite(y) & (y == xp.round(y)))):
+        if (
+            numel(y)
+            and _checks.can_read(y)
+            and not bool(xp.all(xp.isfinite(y) & (y == xp.round(y))))
+        ):
             raise TypeError(
                 f"{name}(): {what} must hold integer class labels, got non-integer values "
                 f"(dtype {y.dtype}); for probability targets pass an array of y_pred's shape"
             )
     elif not B.is_integral(xp, y.dtype):
         raise TypeError(f"{name}(): {what} must hold integer class labels, got dtype {y.dtype}")
+    if B.is_floating(xp, y.dtype) and not _checks.can_read(y):
+        y = xp.round(y)  # traced: the whole-number check above was skipped
     y = xp.astype(y, xp.int64, copy=False)
-    if numel(y):
+    if numel(y) and _checks.can_read(y):
         valid = (y >= 0) & (y < num_classes)
         if ignore_index is not None:
             valid = valid | (y == ignore_index)
@@ -164,6 +173,9 @@ def signed_labels(name: str, xp: Any, y: Any, like: Any, what: str = "y_true") -
     yf = xp.astype(y, like.dtype, copy=False)
     if numel(y) == 0:
         return yf
+    if not _checks.can_read(y):  # traced or unchecked: decide {0, 1} vs {-1, 1} in the graph
+        pm = xp.all((yf == 1.0) | (yf == -1.0))
+        return xp.where(pm, yf, 2.0 * yf - 1.0)
     is_pm = bool(xp.all((yf == 1.0) | (yf == -1.0)))
     is_01 = bool(xp.all((yf == 1.0) | (yf == 0.0)))
     if not (is_pm or is_01):
@@ -275,6 +287,8 @@ def _sample_weight(xp: Any, name: str, sample_weight: Any, loss: Any) -> Any:
             f"sample_weight must have shape {lshape} or a leading part of it (one weight per "
             f"sample), got {shape}",
         )
+    if not _checks.can_read(s):
+        return xp.reshape(s, shape + (1,) * (len(lshape) - len(shape)))
     lo, _ = value_range(xp, s)
     if lo < 0 or not bool(xp.all(xp.isfinite(s))):
         raise fail(name, "sample_weight must be finite and >= 0")

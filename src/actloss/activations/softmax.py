@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import array_api_compat
+
 from .. import _numerics as N
 from .._backend import constant
 from .._spec import Interval, Param
@@ -128,7 +130,9 @@ def _sparsemax_parts(xp: Any, x: Any, axis: int) -> tuple[Any, Any]:
     zs = xp.sort(z, axis=a, descending=True)
     shape = [1] * x.ndim
     shape[a] = n
-    k = xp.reshape(xp.arange(1, n + 1, dtype=x.dtype, device=x.device), tuple(shape))
+    k = xp.reshape(
+        xp.arange(1, n + 1, dtype=x.dtype, device=array_api_compat.device(x)), tuple(shape)
+    )
     cssv = xp.cumulative_sum(zs, axis=a)
     zs_finite = xp.where(zs == -math.inf, xp.zeros_like(zs), zs)  # 1 + k*(-inf) is fine, but
     in_support = (1.0 + k * zs_finite > cssv) & (zs > -math.inf)  # keep -inf out of sums

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import array_api_compat
+
 from .. import _numerics as N
 from .._loss import Parts, check_labels, check_same_shape, fail, signed_labels
 from .._spec import Interval, Param, non_negative, real
@@ -58,10 +60,11 @@ def _ml_soft_margin(xp: Any, y_true: Any, x: Any, weight: Any) -> Parts:
     c = class_logits(name, xp, x)
     t = float_target(name, xp, y_true, x)
     _check_weight(name, weight, c)
-    per = t * N.softplus(xp, -x) + (1.0 - t) * N.softplus(xp, x)
+    # mul0: a term with weight 0 adds 0 at x = +-inf (a masked logit), not 0 * inf = NaN
+    per = N.mul0(xp, t, N.softplus(xp, -x)) + N.mul0(xp, 1.0 - t, N.softplus(xp, x))
     g = N.sigmoid(xp, x) - t
     if weight is not None:
-        per, g = weight * per, weight * g
+        per, g = N.mul0(xp, weight, per), weight * g
     return Parts(xp.sum(per, axis=-1) / c, g / c)
 
 
@@ -109,13 +112,18 @@ def _ml_margin(xp: Any, y_true: Any, x: Any) -> Parts:
     y = check_labels(name, xp, y, c, ignore_index=-1)
     # targets are the indices before the first -1 of each row
     before_end = xp.cumulative_sum(xp.astype(y == -1, xp.int64), axis=-1) == 0
-    ar = xp.arange(c, dtype=y.dtype, device=y.device)
+    ar = xp.arange(c, dtype=y.dtype, device=array_api_compat.device(y))
     hit = (xp.expand_dims(y, axis=-1) == ar) & xp.expand_dims(before_end, axis=-1)
     # n_j: how often class j is listed; a repeated target counts once per listing (PyTorch)
     n = xp.sum(xp.astype(hit, x.dtype), axis=-2)  # (..., C)
     is_t = n > 0
-    r = 1.0 - xp.expand_dims(x, axis=-1) + xp.expand_dims(x, axis=-2)  # 1 - (x_j - x_k)
-    act = xp.expand_dims(~is_t, axis=-2) & (r > 0)  # [j, k]: k not a target, hinge active
+    pair = xp.expand_dims(is_t, axis=-1) & xp.expand_dims(~is_t, axis=-2)  # [j target, k not]
+    zero = xp.zeros_like(pair, dtype=x.dtype)
+    # 1 - (x_j - x_k) on pairs only: two masked (-inf) non-targets never meet in a difference
+    xj = xp.where(pair, xp.expand_dims(x, axis=-1), zero)
+    xk = xp.where(pair, xp.expand_dims(x, axis=-2), zero)
+    r = 1.0 - xj + xk
+    act = pair & (r > 0)  # [j, k]: j a target, k not, hinge active
     a = xp.where(act, xp.expand_dims(n, axis=-1), xp.zeros_like(r))  # n_j [active]
     loss = xp.sum(a * xp.where(act, r, xp.zeros_like(r)), axis=(-2, -1)) / c
     g = (xp.sum(a, axis=-2) - xp.sum(a, axis=-1)) / c

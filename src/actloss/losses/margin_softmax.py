@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from .. import _checks
 from .. import _numerics as N
 from .._loss import Parts, check_labels, fail, numel
 from .._spec import Interval, Param, in_interval, non_negative, positive
@@ -43,7 +44,7 @@ def _margin_softmax(name: str, xp: Any, y_true: Any, y_pred: Any, head: Head) ->
     lab = check_labels(name, xp, y, w.shape[0])
     a = xp.sqrt(xp.sum(x * x, axis=-1, keepdims=True))  # (N, 1)
     b = xp.sqrt(xp.sum(w * w, axis=-1, keepdims=True))  # (C, 1)
-    if numel(x) and (bool(xp.any(a == 0)) or bool(xp.any(b == 0))):
+    if numel(x) and _checks.can_read(a, b) and (bool(xp.any(a == 0)) or bool(xp.any(b == 0))):
         raise fail(name, "features and class weights must be non-zero vectors (angles)")
     xh, wh = x / a, w / b
     c = xp.clip(xp.matmul(xh, wh.T), -1.0, 1.0)  # (N, C) cosines

@@ -6,6 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import array_api_compat
+
+from .. import _checks
 from .. import _numerics as N
 from .._backend import constant
 from .._loss import Parts, check_same_shape, fail, signed_labels, value_range
@@ -29,8 +32,8 @@ def _no_target(name: str, y_true: Any) -> None:
 # ---------------------------------------------------------------------------- contrastive
 def _contrastive(xp: Any, y_true: Any, d: Any, margin: float) -> Parts:
     y = float_target("contrastive", xp, y_true, d)
-    lo, hi = value_range(xp, y)
-    if not bool(xp.all((y == 0) | (y == 1))):
+    if _checks.can_read(y) and not bool(xp.all((y == 0) | (y == 1))):
+        lo, hi = value_range(xp, y)
         raise fail(
             "contrastive",
             f"y_true must hold 0 (dissimilar) or 1 (similar), got values in [{lo:g}, {hi:g}]",
@@ -275,11 +278,11 @@ def _ntxent(xp: Any, y_true: Any, y_pred: Any, temperature: float) -> Parts:
     n = z1.shape[0]
     z = xp.concat([z1, z2], axis=0)
     r = xp.sqrt(xp.sum(z * z, axis=-1, keepdims=True))
-    if bool(xp.any(r == 0)):
+    if _checks.can_read(r) and bool(xp.any(r == 0)):
         raise fail(name, "embeddings must be non-zero vectors (they are normalized)")
     zh = z / r
     sim = xp.matmul(zh, zh.T) / temperature
-    ar = xp.arange(2 * n, device=z.device)
+    ar = xp.arange(2 * n, device=array_api_compat.device(z))
     diag = xp.expand_dims(ar, axis=1) == xp.expand_dims(ar, axis=0)
     pos = xp.expand_dims(ar, axis=0) == xp.expand_dims((ar + n) % (2 * n), axis=1)
     logits = xp.where(diag, constant(xp, -math.inf, sim), sim)  # a sample is not its own pair

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .. import _checks
 from .. import _numerics as N
 from .._backend import constant
 from .._loss import Parts, fail, numel
@@ -241,7 +242,7 @@ quantile = define(
 # -------------------------------------------------------------------------------- msle
 def _msle(xp: Any, t: Any, p: Any) -> tuple[Any, Any]:
     for what, arr in (("y_true", t), ("y_pred", p)):
-        if numel(arr) and bool(xp.any(arr <= -1.0)):
+        if numel(arr) and _checks.can_read(arr) and bool(xp.any(arr <= -1.0)):
             raise fail("msle", f"{what} must be > -1 (log1p is taken), got values <= -1")
     d = xp.log1p(p) - xp.log1p(t)
     return d * d, 2.0 * d / (1.0 + p)
@@ -299,7 +300,7 @@ def _poisson_nll(
         e = N.exp(xp, p)
         loss, g = e - t * p, e - t
     else:
-        if numel(p) and bool(xp.any(p < 0)):
+        if numel(p) and _checks.can_read(p) and bool(xp.any(p < 0)):
             raise fail("poisson_nll", "y_pred must be a rate >= 0 when log_input=False")
         loss, g = p - t * xp.log(p + eps), 1.0 - t / (p + eps)
     if full:  # Stirling's approximation of log(y!), applied where y > 1 (as PyTorch)
@@ -354,7 +355,7 @@ def _gaussian_nll(xp: Any, y_true: Any, y_pred: Any, full: bool, eps: float) -> 
                 f"var must have the shape of the mean {tuple(mean.shape)}"
                 f" or one value per sample, got {tuple(var.shape)}",
             )
-    if numel(var) and bool(xp.any(var < 0)):
+    if numel(var) and _checks.can_read(var) and bool(xp.any(var < 0)):
         raise fail("gaussian_nll", "var must be >= 0 (a variance), got negative entries")
     vshape = tuple(var.shape)
     v = var if var.ndim == mean.ndim else xp.expand_dims(var, axis=-1)
