@@ -14,6 +14,11 @@ its metadata, never from a list of names:
   found by trying each on the loss itself; an entry that accepts none of them
   raises ``NotPlottable`` with the reason.
 
+Each curve names its ``axis`` (a key of ``AXES``): what its x is. Plots draw
+curves of different axes in separate panels, so that a regression loss (x = the
+prediction) never shares an x-axis with a classification loss (x = a margin, a
+score or a probability).
+
 ``param_grid(param)`` gives the values a slider sweeps for a numeric parameter.
 """
 
@@ -48,6 +53,7 @@ class Curve:
     ylabel: str
     params: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""  # how the section was taken (vector inputs, loss layout)
+    axis: str = "x"  # what x is (AXES): curves share an x-axis only when their axes are equal
 
     @property
     def label(self) -> str:
@@ -66,6 +72,18 @@ _LOSS_RANGES = {
     "log_probabilities": (-6.0, -0.001),
     "distances": (0.0, 3.0),
     "logits": (-4.0, 4.0),
+}
+
+
+# What x means on a section, by Curve.axis: the title of a panel of such curves.
+AXES = {
+    "x": "activations",
+    "values": "regression losses (x = prediction)",
+    "scores": "classification losses on scores (x = decision value)",
+    "logits": "classification losses on logits (x = margin)",
+    "probabilities": "losses on probabilities",
+    "log_probabilities": "losses on log-probabilities",
+    "distances": "losses on distances",
 }
 
 
@@ -210,8 +228,19 @@ def _layouts(fn: Function) -> Sequence[_Layout]:
     return (_COLUMN, _INDEX, _ONE_HOT)
 
 
+def loss_axis(fn: Function) -> str:
+    """The ``AXES`` key of a loss's sections: its kind of prediction, with "values" split
+    into regression values and classification scores (hinge's decision value)."""
+    kind = pred_kind(fn)
+    if kind == "values" and any("classification" in t for t in fn.info.task):
+        return "scores"
+    return kind if kind in AXES else "values"
+
+
 def loss_xlabel(fn: Function, target: float) -> str:
     kind = pred_kind(fn)
+    if loss_axis(fn) == "scores":
+        return f"decision value f(x) (y_true = {target:g})"
     if kind == "logits":
         return "margin y·f(x) (logit of the true class)"
     if kind == "probabilities":
@@ -256,17 +285,17 @@ def _loss_section(fn: Any, order: int, xs: np.ndarray, p: dict[str, Any], target
             f"{fn.name}: cannot synthesize its inputs for a 1-d plot (y_pred is "
             f"{fn.info.y_pred_kind or 'unspecified'}); tried " + "; ".join(tried[:3])
         )
-    xlabel = loss_xlabel(fn, target)
+    xlabel, axis = loss_xlabel(fn, target), loss_axis(fn)
     note = f"{layout.description}; target {target:g}{where}"
     if order == 0:
-        return Curve(fn.name, 0, xs, values, xlabel, "loss", p, note)
+        return Curve(fn.name, 0, xs, values, xlabel, "loss", p, note, axis)
     if not getattr(fn.kernels, "has_grad", True):
         raise NotPlottable(f"{fn.name} has no gradient (piecewise constant)")
     g = np.asarray(fn.grad(y_true, y_pred, reduction="none", **p), dtype=np.float64)
     # the derivative along the section: for (x, 1 - x) both probabilities move
     dy = np.sum(g * direction(xs, y_pred, pred_kind(fn)), axis=-1) if g.ndim == 2 else g
     ylabel = "d loss / dx" if g.ndim == 2 else "d loss / d y_pred"
-    return Curve(fn.name, 1, xs, dy, xlabel, ylabel, p, note)
+    return Curve(fn.name, 1, xs, dy, xlabel, ylabel, p, note, axis)
 
 
 # ------------------------------------------------------------------------ parameters

@@ -126,6 +126,7 @@ def plot_command(
                 "order": c.order,
                 "params": dict(c.params),
                 "xlabel": c.xlabel,
+                "axis": c.axis,
                 "note": c.note,
                 "x_range": [float(c.x[0]), float(c.x[-1])],
             }
