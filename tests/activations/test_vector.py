@@ -146,6 +146,28 @@ def test_extreme_rows_give_the_limits(fn, params):
     )
 
 
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast", "reference"])
+@pytest.mark.parametrize(
+    ("fn", "params"), [c for c in ALL_CASES if c.values[0].info.family != "gated"]
+)
+def test_vjp_at_masked_entries_is_the_limit(fn, params, fast_path):
+    """Rows with -inf entries (masked logits) and finite others: the vjp is the limit, i.e.
+    the vjp with -inf replaced by -1e300 (exp underflows to exactly 0 there), never NaN.
+    (The GLU family takes values, not logits: its infinities are in the extreme matrix.)"""
+    from actloss import fast
+
+    x = _extreme_rows(fn)
+    x = x[np.isneginf(x).any(axis=-1) & ~np.isnan(x).any(axis=-1) & ~np.isposinf(x).any(axis=-1)]
+    x = x[~np.isneginf(x).all(axis=-1)]  # a row of all -inf is 0/0 (documented NaN)
+    ct = random_input(_out_shape(fn, x.shape, -1), seed=7, scale=1.0)
+    with fast.use(fast_path):
+        g = fn.vjp(x, ct, **params)
+        probe = np.where(np.isneginf(x), -1e300, x)
+        g_probe = fn.vjp(probe, ct, **params)
+    assert not np.isnan(g).any(), (fn.name, x[np.isnan(g).any(axis=-1)])
+    np.testing.assert_allclose(g, g_probe, rtol=1e-12, atol=1e-300)
+
+
 @pytest.mark.parametrize("fn", VECTOR, ids=lambda f: f.name)
 def test_elementwise_derivatives_are_refused(fn):
     x = np.zeros((2, 4))

@@ -132,6 +132,13 @@ def _nan_in(v: Any, u: Any, a: Any, g: Any) -> Any:
 
 
 @njit(inline="always")
+def _m0(a: Any, b: Any) -> Any:
+    """a * b with 0 where a == 0: a term of weight 0 adds 0 even where b is +-inf (a masked
+    logit), as ``mul0`` in the reference."""
+    return a * (b if a != c(a, 0.0) else c(a, 0.0))
+
+
+@njit(inline="always")
 def _outside01(u: Any) -> Any:
     return (u < c(u, 0.0)) | (u > c(u, 1.0))  # no short circuit: a branch-free loop
 
@@ -174,9 +181,9 @@ def _bce_logits(v: Any, u: Any, pw: Any) -> Any:
     sp_pos = (v if v > zero else zero) + lg
     sp_neg = (-v if -v > zero else zero) + lg
     one_u = c(v, 1.0) - u
-    pos = pw * (u * sp_neg)
+    pos = _m0(pw, _m0(u, sp_neg))
     gpos = pw * (-u * s_neg)
-    return pos + one_u * sp_pos, gpos + one_u * s_pos
+    return pos + _m0(one_u, sp_pos), gpos + one_u * s_pos
 
 
 @njit(inline="always")
@@ -185,7 +192,7 @@ def _focal_parts(v: Any, u: Any) -> Any:
     s_pos, s_neg, sp, lg = _sig_parts(v)
     zero = c(v, 0.0)
     one_u = c(v, 1.0) - u
-    ce = u * ((-v if -v > zero else zero) + lg) + one_u * ((v if v > zero else zero) + lg)
+    ce = _m0(u, (-v if -v > zero else zero) + lg) + _m0(one_u, (v if v > zero else zero) + lg)
     m = u * s_neg + one_u * s_pos
     dm = (c(v, 1.0) - c(v, 2.0) * u) * sp
     return ce, m, s_pos, dm
@@ -199,7 +206,7 @@ def _focal_finish(v: Any, u: Any, ce: Any, m: Any, mg: Any, s_pos: Any, dm: Any,
     ratio = dm / (m if pos else c(v, 1.0))
     ratio = ratio if pos else c(v, 0.0)
     loss = ce * mg
-    g = (s_pos - u) * mg + gamma * ce * mg * ratio
+    g = (s_pos - u) * mg + gamma * _m0(ratio, ce) * mg  # ce ratio -> 0 as ce -> inf
     if alpha >= c(v, 0.0):
         at = alpha * u + (c(v, 1.0) - alpha) * (c(v, 1.0) - u)
         loss, g = at * loss, at * g
@@ -441,11 +448,11 @@ def ce_labels(z, lab, wt, ct, l, d, rl, ignore, eps, scale):
         yy = y if valid else 0
         w = wt[yy] if valid else like(z, 0.0)
         logp = np.float64(_shifted(zr[yy], m)) - lse
-        loss = -np.float64(k1) * np.float64(w) * logp
+        loss = -np.float64(k1) * _xlogy_(np.float64(w), logp)  # w = 0: 0, even at -inf
         if smooth and valid:  # sum_c wt_c log p_c, as the reference: in z's dtype, then summed
             lse_d = like(z, lse)
             for j in range(n):
-                terms[j] = wt[j] * (_shifted(zr[j], m) - lse_d)
+                terms[j] = _xlogy_(wt[j], _shifted(zr[j], m) - lse_d)
             loss -= np.float64(k2) * _sum(terms, n)
         row_out(rl, r, loss)
         row_out(l, r, loss)

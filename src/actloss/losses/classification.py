@@ -111,9 +111,10 @@ def _cross_entropy(
         return Parts(loss, xp.sum(a, axis=-1, keepdims=True) * p - a)
     c = z.shape[-1]
     lab, valid, wy = _label_parts(xp, t, z, weight, ignore_index)
-    loss = -(1.0 - eps) * wy * gather_last(xp, logp, lab)  # a gather, never a one-hot
+    # a gather, never a one-hot; an ignored sample (w = 0) adds 0 even at a masked class
+    loss = -(1.0 - eps) * _xlogy(xp, wy, gather_last(xp, logp, lab))
     if eps > 0:
-        wlogp = logp if weight is None else weight * logp
+        wlogp = logp if weight is None else _xlogy(xp, weight, logp)
         smooth = xp.sum(wlogp, axis=-1)
         loss = loss - (eps / c) * xp.where(valid, smooth, xp.zeros_like(smooth))
 
@@ -304,12 +305,13 @@ def _bce_logits(xp: Any, y_true: Any, x: Any, pos_weight: Any) -> Parts:
     t = float_target(name, xp, y_true, x)
     check_probabilities(name, xp, t, what="y_true")
     pw = _pos_weight(name, xp, pos_weight, x)
-    # log sigma(x) = -softplus(-x), log(1 - sigma(x)) = -softplus(x): exact at +-1e4
-    pos = t * N.softplus(xp, -x)
+    # log sigma(x) = -softplus(-x), log(1 - sigma(x)) = -softplus(x): exact at +-1e4;
+    # mul0: a term with weight 0 adds 0 at x = +-inf (a masked logit), not 0 * inf = NaN
+    pos = N.mul0(xp, t, N.softplus(xp, -x))
     gpos = -t * N.sigmoid(xp, -x)
     if pw is not None:
-        pos, gpos = pw * pos, pw * gpos
-    loss = pos + (1.0 - t) * N.softplus(xp, x)
+        pos, gpos = N.mul0(xp, pw, pos), pw * gpos
+    loss = pos + N.mul0(xp, 1.0 - t, N.softplus(xp, x))
     return Parts(loss, gpos + (1.0 - t) * N.sigmoid(xp, x))
 
 
@@ -350,14 +352,16 @@ def _focal(xp: Any, y_true: Any, x: Any, alpha: float, gamma: float) -> Parts:
     t = float_target("focal", xp, y_true, x)
     check_probabilities("focal", xp, t, what="y_true")
     s_pos, s_neg = N.sigmoid(xp, x), N.sigmoid(xp, -x)
-    ce = t * N.softplus(xp, -x) + (1.0 - t) * N.softplus(xp, x)
+    # mul0: 0 * softplus(+-inf) is 0 (the limit), not NaN
+    ce = N.mul0(xp, t, N.softplus(xp, -x)) + N.mul0(xp, 1.0 - t, N.softplus(xp, x))
     m = t * s_neg + (1.0 - t) * s_pos  # 1 - p_t, without the cancellation of 1 - p
     mg = xp.pow(m, gamma) if gamma != 0 else xp.ones_like(m)
     dm = (1.0 - 2.0 * t) * N.sigmoid_prime(xp, x)
     pos = m > 0
     ratio = xp.where(pos, dm / xp.where(pos, m, xp.ones_like(m)), xp.zeros_like(m))  # dm / m
     loss = ce * mg
-    g = (s_pos - t) * mg + gamma * ce * mg * ratio  # d(m^g)/dx = g m^g dm/m: finite at m -> 0
+    # d(m^g)/dx = g m^g dm/m: finite at m -> 0; ce * ratio -> 0 as ce -> inf (|x| e^-|x|)
+    g = (s_pos - t) * mg + gamma * N.mul0(xp, ce, ratio) * mg
     if alpha >= 0:
         at = alpha * t + (1.0 - alpha) * (1.0 - t)
         loss, g = at * loss, at * g
@@ -430,7 +434,8 @@ def _softmax_focal(
     f = mg * logp
     pos = m > 0
     q = xp.where(pos, logp / xp.where(pos, m, xp.ones_like(m)), -xp.ones_like(m))  # -> -1
-    u = mg * (1.0 - gamma * p * q)  # d f_c / d z_j = (delta_cj - p_j) u_c
+    # d f_c / d z_j = (delta_cj - p_j) u_c; p q = p log p / (1 - p) -> 0 at p = 0 (z = -inf)
+    u = mg * (1.0 - gamma * N.mul0(xp, p, q))
     eps = label_smoothing
     if kind == "soft":
         a = _soft_coefficients(xp, t, z, weight, eps)
@@ -439,9 +444,9 @@ def _softmax_focal(
     else:
         c = z.shape[-1]
         lab, valid, wy = _label_parts(xp, t, z, weight, ignore_index)
-        loss = -(1.0 - eps) * wy * gather_last(xp, f, lab)
+        loss = -(1.0 - eps) * _xlogy(xp, wy, gather_last(xp, f, lab))
         if eps > 0:
-            smooth = xp.sum(f if weight is None else weight * f, axis=-1)
+            smooth = xp.sum(f if weight is None else _xlogy(xp, weight, f), axis=-1)
             loss = loss - (eps / c) * xp.where(valid, smooth, xp.zeros_like(smooth))
         norm = wy
 
@@ -558,7 +563,9 @@ def _multiclass_hinge(xp: Any, y_true: Any, s: Any, margin: float, variant: str)
     mask = onehot_mask(xp, t, s.shape[-1])
     s_y = xp.expand_dims(gather_last(xp, s, t), axis=-1)
     if variant == "weston_watkins":
-        r = margin + s - s_y
+        zero = xp.zeros_like(s)
+        # the target's own entry is never a pair: kept out of s - s_y (-inf - -inf)
+        r = margin + xp.where(mask, zero, s) - xp.where(mask, zero, s_y)
         act = (r > 0) & ~mask
         loss = xp.sum(xp.where(act, r, xp.zeros_like(r)), axis=-1)
         a = xp.astype(act, s.dtype)

@@ -150,7 +150,10 @@ def _distillation(xp: Any, y_true: Any, s: Any, temperature: float) -> Parts:
     logp = log_softmax(xp, t / tt)  # teacher
     logq = log_softmax(xp, s / tt)  # student
     p = xp.exp(logp)
-    loss = (tt * tt) * xp.sum(_xlogy(xp, p, logp - logq), axis=-1)
+    # a class the teacher masks (p = 0) adds 0, even where the student masks it too
+    off = p == 0
+    zero = xp.zeros_like(p)
+    loss = (tt * tt) * xp.sum(p * (xp.where(off, zero, logp) - xp.where(off, zero, logq)), axis=-1)
     return Parts(loss, tt * (xp.exp(logq) - p))
 
 

@@ -34,7 +34,7 @@ def _poly1(xp: Any, y_true: Any, z: Any, epsilon: float) -> Parts:
         ce = -gather_last(xp, logp, t)
         pt = gather_last(xp, p, t)
     else:
-        ce = -xp.sum(xp.where(t == 0, xp.zeros_like(logp), t * logp), axis=-1)
+        ce = -xp.sum(t * xp.where(t == 0, xp.zeros_like(logp), logp), axis=-1)  # 0 log 0 = 0
         pt = xp.sum(t * p, axis=-1)
     y = _target_matrix(xp, kind, t, z)
     ysum = xp.sum(y, axis=-1, keepdims=True)
@@ -121,8 +121,12 @@ def _sparsemax_loss(xp: Any, y_true: Any, z: Any) -> Parts:
     kind, t = targets("sparsemax_loss", xp, y_true, z)
     p = _sparsemax(z, axis=-1)
     y = _target_matrix(xp, kind, t, z)
-    # -<y, z> + 1/2 sum_{j in S}(z_j^2 - tau^2) + 1/2 |y|^2, written as <p, z> - |p|^2 / 2
-    loss = xp.sum(p * z - 0.5 * p * p - y * z + 0.5 * y * y, axis=-1)
+    # -<y, z> + 1/2 sum_{j in S}(z_j^2 - tau^2) + 1/2 |y|^2, written as <p, z> - |p|^2 / 2;
+    # p * z and y * z are 0 where p (y) is 0: a masked class (z = -inf) adds nothing, not NaN
+    zero = xp.zeros_like(z)
+    pz = p * xp.where(p == 0, zero, z)
+    yz = y * xp.where(y == 0, zero, z)
+    loss = xp.sum(pz - 0.5 * p * p - yz + 0.5 * y * y, axis=-1)
     return Parts(loss, p - y)
 
 
@@ -139,6 +143,8 @@ sparsemax_loss = define(
         "Computed as <p, z> - |p|^2/2 - <y, z> + |y|^2/2 with p = sparsemax(z) (the same "
         "value); y_true: integer labels (one-hot y) or probability targets.",
         "Zero exactly when sparsemax(z) = y; gradient p - y, like softmax cross-entropy.",
+        "Logits of -inf (masked classes) give the limits: p_j z_j and y_j z_j are 0 where "
+        "p_j (y_j) is 0, and a target class at -inf gives +inf.",
     ),
     pros=("Sparse probability outputs; a margin-like zero loss region",),
     cons=("Piecewise quadratic: zero gradient once the target is separated",),
