@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
-	$(PIP) -e '.[dev,torch,keras,cli,lab,ray,docs]'
+	$(PIP) -e '.[dev,torch,keras,jax,cli,lab,ray,docs]'
 	touch $(STAMP)
 
 demo: $(STAMP)
