@@ -40,6 +40,30 @@ def require_numpy_for_out(x: Any) -> None:
         )
 
 
+def overlaps(out: np.ndarray, inputs: tuple[Any, ...], same_index_ok: bool) -> bool:
+    """Whether a kernel writing ``out`` could overwrite an input before reading it.
+
+    ``same_index_ok``: the kernel reads element i of every input before it writes element i
+    of ``out`` (elementwise kernels), so ``out`` may BE an input (the same memory, shape and
+    strides); any other overlap, e.g. a view shifted by one element, is unsafe. Row kernels
+    use their output row as scratch: for them any overlap is unsafe. The caller then writes
+    into a fresh array and copies it into ``out`` (the result NumPy gives for overlapping
+    ufunc arguments).
+    """
+    for a in inputs:
+        if not isinstance(a, np.ndarray) or not np.may_share_memory(out, a):
+            continue
+        identical = (
+            out.__array_interface__["data"][0] == a.__array_interface__["data"][0]
+            and out.shape == a.shape
+            and out.strides == a.strides
+            and out.dtype == a.dtype
+        )
+        if not (same_index_ok and identical):
+            return True
+    return False
+
+
 def write(out: np.ndarray | None, result: Any) -> Any:
     """``result`` copied into ``out`` (returned), or ``result`` itself without ``out``."""
     if out is None:

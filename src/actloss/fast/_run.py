@@ -6,12 +6,16 @@ from typing import Any
 
 import numpy as np
 
+from . import _out
 from ._threads import parallel_for
 
 
-def _flat_target(out: np.ndarray | None, like: np.ndarray) -> np.ndarray:
-    """A C-contiguous array to write into: ``out`` itself when it is one, else a new one."""
-    if out is not None and out.flags.c_contiguous:
+def _flat_target(
+    out: np.ndarray | None, like: np.ndarray, inputs: tuple[Any, ...] = (), same_index: bool = True
+) -> np.ndarray:
+    """A C-contiguous array to write into: ``out`` itself when it is one and no input overlaps
+    it unsafely (``_out.overlaps``), else a new one (the caller copies it into ``out``)."""
+    if out is not None and out.flags.c_contiguous and not _out.overlaps(out, inputs, same_index):
         return out
     return np.empty_like(like)
 
@@ -30,8 +34,8 @@ def elementwise(
 
     ``value_only``: (f(x), None), skipping the derivative.
     """
-    y = None if ct is not None else _flat_target(out_y, x)
-    d = None if value_only and ct is None else _flat_target(out_d, x)
+    y = None if ct is not None else _flat_target(out_y, x, (x,))
+    d = None if value_only and ct is None else _flat_target(out_d, x, (x, ct))
     xf = x.reshape(-1)
     df = None if d is None else d.reshape(-1)
     yf = None if y is None else y.reshape(-1)
@@ -66,7 +70,7 @@ def rowwise(
 ) -> np.ndarray:
     """``kernel`` over the rows of ``x`` (normalizing along its last axis)."""
     n = x.shape[-1]
-    r = _flat_target(out, x)
+    r = _flat_target(out, x, (x, ct), same_index=False)
     x2, r2 = x.reshape(-1, n), r.reshape(-1, n)
     c2 = None if ct is None else np.ascontiguousarray(ct, dtype=x.dtype).reshape(-1, n)
 
