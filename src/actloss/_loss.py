@@ -148,7 +148,7 @@ def check_labels(
         raise TypeError(f"{name}(): {what} must hold integer class labels, got dtype {y.dtype}")
     if B.is_floating(xp, y.dtype) and not _checks.can_read(y):
         y = xp.round(y)  # traced: the whole-number check above was skipped
-    y = xp.astype(y, xp.int64, copy=False)
+    y = xp.astype(y, _label_dtype(xp), copy=False)
     if numel(y) and _checks.can_read(y):
         valid = (y >= 0) & (y < num_classes)
         if ignore_index is not None:
@@ -164,6 +164,13 @@ def check_labels(
                 f"(expected 0..{num_classes - 1}{extra})",
             )
     return y
+
+
+def _label_dtype(xp: Any) -> Any:
+    """int64, or the namespace's default integer where that is narrower (JAX without x64)."""
+    if xp is B._NP:
+        return xp.int64
+    return xp.__array_namespace_info__().default_dtypes()["integral"]
 
 
 def signed_labels(name: str, xp: Any, y: Any, like: Any, what: str = "y_true") -> Any:

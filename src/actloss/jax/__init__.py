@@ -48,7 +48,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 import numpy as np
 
-from .. import _catalog
+from .. import _catalog, _checks
 from .._function import Activation, Function
 from .._loss import Loss, check_reduction
 
@@ -86,9 +86,19 @@ def _validate(fn: Function, static: tuple[tuple[str, Hashable], ...]) -> None:
     fn.resolve_params(dict(static), xnp, np.zeros(()))
 
 
+def _pick(pair: tuple[Callable, Callable], *arrays: Any) -> Callable:
+    """The plain function for concrete arrays while checks are on (the core's value checks
+    read them: an eager call validates its input), else its jitted form (traced arrays,
+    or checks off with ``actloss._checks.skipped()``: compiled once per shape)."""
+    plain, jitted = pair
+    return plain if _checks.can_read(*arrays) else jitted
+
+
 # ----------------------------------------------------------------------- activations
 @functools.lru_cache(maxsize=1024)
-def _elementwise(fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]) -> Callable:
+def _elementwise(
+    fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]
+) -> tuple[Callable, Callable]:
     kw = dict(static)
     k = fn.kernels
 
@@ -140,11 +150,13 @@ def _elementwise(fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]
         )
         return y, t if extra is None else t + extra
 
-    return jax.jit(f)
+    return f, jax.jit(f)
 
 
 @functools.lru_cache(maxsize=1024)
-def _vector(fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]) -> Callable:
+def _vector(
+    fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]
+) -> tuple[Callable, Callable]:
     kw = dict(static)
 
     def bind(ps: tuple[Any, ...]) -> dict[str, Any]:
@@ -165,7 +177,7 @@ def _vector(fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]) -> 
         return (dx, *(grads.get(n) for n in names))
 
     f.defvjp(fwd, bwd)
-    return jax.jit(f)
+    return f, jax.jit(f)
 
 
 def apply_activation(fn: Activation, x: Any, params: Mapping[str, Any]) -> Any:
@@ -174,14 +186,16 @@ def apply_activation(fn: Activation, x: Any, params: Mapping[str, Any]) -> Any:
     _validate(fn, static)
     names = tuple(sorted(arrays))
     build = _elementwise if fn.info.elementwise else _vector
-    return build(fn, static, names)(_float_input(x), *(arrays[n] for n in names))
+    x = _float_input(x)
+    ps = tuple(arrays[n] for n in names)
+    return _pick(build(fn, static, names), x, *ps)(x, *ps)
 
 
 # ---------------------------------------------------------------------------- losses
 @functools.lru_cache(maxsize=1024)
 def _loss(
     fn: Loss, static: tuple[Any, ...], names: tuple[str, ...], reduction: str, packed: bool
-) -> Callable:
+) -> tuple[Callable, Callable]:
     kw = dict(static)
 
     def call(yt: Any, preds: tuple[Any, ...], sw: Any, arrs: tuple[Any, ...], grad: bool) -> Any:
@@ -209,7 +223,7 @@ def _loss(
             return (None, gs, None, None)
 
         f_none.defvjp(fwd, bwd)
-        return jax.jit(f_none)
+        return f_none, jax.jit(f_none)
 
     @jax.custom_jvp
     def f(yt: Any, preds: tuple[Any, ...], sw: Any, arrs: tuple[Any, ...]) -> Any:
@@ -226,7 +240,7 @@ def _loss(
         t = sum(jnp.sum(gi * ti.astype(gi.dtype)) for gi, ti in zip(gs, tpreds, strict=True))
         return value, jnp.asarray(t, dtype=value.dtype)
 
-    return jax.jit(f)
+    return f, jax.jit(f)
 
 
 def apply_loss(
@@ -251,8 +265,9 @@ def apply_loss(
         preds = (_float_input(y_pred),)
     yt = None if y_true is None else jnp.asarray(y_true)
     sw = None if sample_weight is None else jnp.asarray(sample_weight)
-    f = _loss(fn, static, names, reduction, packed)
-    return f(yt, preds, sw, tuple(arrays[n] for n in names))
+    arrs = tuple(arrays[n] for n in names)
+    f = _pick(_loss(fn, static, names, reduction, packed), yt, *preds, sw, *arrs)
+    return f(yt, preds, sw, arrs)
 
 
 # ------------------------------------------------------------------ public functions

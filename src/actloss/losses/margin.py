@@ -111,7 +111,7 @@ def _ml_margin(xp: Any, y_true: Any, x: Any) -> Parts:
         )
     y = check_labels(name, xp, y, c, ignore_index=-1)
     # targets are the indices before the first -1 of each row
-    before_end = xp.cumulative_sum(xp.astype(y == -1, xp.int64), axis=-1) == 0
+    before_end = xp.cumulative_sum(xp.astype(y == -1, xp.int32), axis=-1) == 0
     ar = xp.arange(c, dtype=y.dtype, device=array_api_compat.device(y))
     hit = (xp.expand_dims(y, axis=-1) == ar) & xp.expand_dims(before_end, axis=-1)
     # n_j: how often class j is listed; a repeated target counts once per listing (PyTorch)
