@@ -81,3 +81,73 @@ def test_multiclass_losses_need_a_multiclass_dataset() -> None:
     from_mapping({"pairs": ["cross_entropy:identity"], "dataset": "digits"})
     from_mapping({"pairs": ["hinge:tanh"], "dataset": "digits"})  # one-vs-rest stays allowed
     from_mapping({"pairs": ["cross_entropy:identity"], "dataset": "multilabel"})  # soft targets
+
+
+# Issue 13, items 13 and 16: every field is checked (type and range) before anything trains,
+# and the error names the field. Each case below was misread or failed later without a name.
+WRONG_VALUES = [
+    ({"target": float("nan")}, "target"),
+    ({"target": float("inf")}, "target"),
+    ({"target": "x"}, "target"),
+    ({"seeds": "4"}, "seeds"),
+    ({"seeds": [1.5, 2.5]}, "seeds"),
+    ({"seeds": ["a"]}, "seeds"),
+    ({"seeds": 0}, "seeds"),
+    ({"seeds": [True]}, "seeds"),
+    ({"lr": "1e-3"}, "lrs"),
+    ({"lrs": [float("inf")]}, "lrs"),
+    ({"lrs": [1e308]}, "lrs"),
+    ({"lrs": []}, "lrs"),
+    ({"test_size": "0.2"}, "test_size"),
+    ({"validation_split": 1.0}, "validation_split"),
+    ({"penalty_coef": "0.1"}, "penalty_coef"),
+    ({"penalty_coef": float("nan")}, "penalty_coef"),
+    ({"n_samples": "100"}, "n_samples"),
+    ({"n_samples": 100.0}, "n_samples"),
+    ({"epochs": True}, "epochs"),
+    ({"epochs": 2.0}, "epochs"),
+    ({"batch_size": "32"}, "batch_size"),
+    ({"max_models": 1.5}, "max_models"),
+    ({"widths": [64, 0]}, "widths"),
+    ({"widths": ["64"]}, "widths"),
+    ({"data_seed": -1}, "data_seed"),
+    ({"pairs": ["mse:mse"]}, "pairs"),
+    ({"pairs": ["relu:sigmoid"]}, "pairs"),
+    ({"pairs": ["l2_penalty:sigmoid"]}, "weight penalty"),
+    ({"hidden": ["mse"]}, "hidden"),
+    ({"optimizer": "lbfgs"}, "optimizer"),
+    ({"optimizer": "sparseadam"}, "optimizer"),
+    ({"optimizer": 3}, "optimizer"),
+    ({"init": "zeros"}, "init"),
+    ({"penalty": 2}, "penalty"),
+    ({"outlier_fraction": "0.1"}, "outlier_fraction"),
+    ({"minority_fraction": 0.9}, "minority_fraction"),
+]
+
+
+@pytest.mark.parametrize(("data", "field"), WRONG_VALUES, ids=[str(d) for d, _ in WRONG_VALUES])
+def test_every_field_is_validated_with_its_name(data: dict, field: str) -> None:
+    with pytest.raises(ConfigError, match=field):
+        from_mapping(data)
+
+
+def test_python_callers_get_the_same_checks() -> None:
+    with pytest.raises(ConfigError, match="target"):
+        Config(target=float("nan"))
+    cfg = Config(seeds=range(3), lrs=[1e-3], widths=[])  # ranges and lists become tuples
+    assert cfg.seeds == (0, 1, 2) and cfg.lrs == (1e-3,) and cfg.widths == ()
+    assert from_mapping({"seeds": 4}).seeds == (0, 1, 2, 3)  # a count
+    assert from_mapping({"optimizer": "AdamW"}).optimizer == "AdamW"
+
+
+def test_toml_values_of_the_wrong_type_name_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    for text, field in (
+        ('seeds = "4"', "seeds"),
+        ("epochs = true", "epochs"),
+        ('lr = "0.01"', "lrs"),
+        ("target = nan", "target"),
+    ):
+        path.write_text(text + "\n")
+        with pytest.raises(ConfigError, match=field):
+            load_toml(path)

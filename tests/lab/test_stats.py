@@ -11,12 +11,33 @@ from scipy import stats as sps
 from actloss.lab import stats
 
 
-def test_mean_ci_is_the_student_t_interval() -> None:
+def test_mean_ci_is_scipys_percentile_bootstrap() -> None:
     x = [0.81, 0.84, 0.79, 0.86, 0.83]
     mean, std, (lo, hi) = stats.mean_ci(x)
-    want = sps.t.interval(0.95, len(x) - 1, loc=np.mean(x), scale=sps.sem(x))
+    want = sps.bootstrap((np.array(x),), np.mean, n_resamples=9999, method="percentile",
+                         rng=np.random.default_rng(0)).confidence_interval  # fmt: skip
     assert mean == pytest.approx(np.mean(x)) and std == pytest.approx(np.std(x, ddof=1))
-    assert (lo, hi) == pytest.approx(want)
+    assert (lo, hi) == pytest.approx((want.low, want.high))
+
+
+def test_bounded_metric_intervals_stay_inside_their_bounds() -> None:
+    # Issue 13, item 24: Student's t read [0.605, 1.050] for an accuracy over 2 seeds.
+    accuracies = [0.7, 0.95, 1.0, 1.0]
+    _, _, (lo, hi) = stats.mean_ci(accuracies)
+    t_high = sps.t.interval(0.95, 3, loc=np.mean(accuracies), scale=sps.sem(accuracies))[1]
+    assert t_high > 1.0  # what the t interval would have said
+    assert 0.7 <= lo <= np.mean(accuracies) <= hi <= 1.0
+    assert stats.mean_ci([1.0, 1.0, 1.0])[2] == (1.0, 1.0)
+
+
+def test_fewer_than_three_seeds_give_no_interval_and_a_warning() -> None:
+    _, std, ci = stats.mean_ci([0.7, 0.95])
+    assert std == pytest.approx(np.std([0.7, 0.95], ddof=1)) and all(map(math.isnan, ci))
+    r, labels = rows({"two": [0.7, 0.95], "three": [0.7, 0.8, 0.9]})
+    summary = stats.summarize(r, labels)
+    (warning,) = stats.few_seeds_warning(summary)
+    assert "fewer than 3" in warning and "two" in warning and "three" not in warning
+    assert stats.few_seeds_warning([s for s in summary if s.label == "three"]) == []
 
 
 def test_mean_ci_edge_cases() -> None:

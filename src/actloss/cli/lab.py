@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..lab.store import DEFAULT_FOLDER
 from .output import CliError, Output, jsonable
 
 COMPARE_EXAMPLES = (
@@ -22,32 +23,46 @@ TUNE_EXAMPLES = (
 )
 
 Repeat = list[str] | None
-HiddenOpt = Annotated[Repeat, typer.Option("--hidden", metavar="ACT",
-    help="Hidden activation, e.g. relu or 'elu(alpha=0.5)' (repeat to compare).")]  # fmt: skip
-PairOpt = Annotated[Repeat, typer.Option("--pair", metavar="LOSS:OUTPUT",
-    help="Loss and output activation, e.g. hinge:tanh (repeat to compare).")]  # fmt: skip
-DatasetOpt = Annotated[Repeat, typer.Option("--dataset", help="Dataset name (repeatable).")]
+HIDDEN_HELP = "Hidden activation, e.g. relu or 'elu(alpha=0.5)' (repeat to compare)."
+PAIR_HELP = "Loss and output activation, e.g. hinge:tanh (repeat to compare)."
 LR_HELP = "Learning rate (repeat: a sweep; each function keeps its best on validation)."
+CONFIG_HELP = "TOML file with the same keys (options given here override it)."
+OUT_HELP = "Folder for the results store, plot and summary (the atlas reads it too)."
+EXEC_HELP = "inprocess (batched, default), process (a local pool, see --jobs) or ray."
+THREADS_HELP = "torch threads in this process (default 1: small matrices, no contention)."
+TARGET_HELP = "Validation metric counted as reached (default: 0.85 accuracy, 0.5 R2)."
+PENALTY_HELP = "Weight penalty, a catalog regularizer: l1, l2 or elastic_net."
+COEF_HELP = "The regularizer's alpha (l2: alpha/2 sum w^2), added to each loss."
+EXPORT_HELP = "Also write the runs table to this .csv or .parquet file."
+TUNE_SEEDS_HELP = "Seeds per trial (the objective is their mean validation metric; default 3)."
+
+HiddenOpt = Annotated[Repeat, typer.Option("--hidden", metavar="ACT", help=HIDDEN_HELP)]
+PairOpt = Annotated[Repeat, typer.Option("--pair", metavar="LOSS:OUTPUT", help=PAIR_HELP)]
+DatasetOpt = Annotated[Repeat, typer.Option("--dataset", help="Dataset name (repeatable).")]
 LrOpt = Annotated[list[float] | None, typer.Option("--lr", help=LR_HELP)]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c",
-    help="TOML file with the same keys (options given here override it).")]  # fmt: skip
-OutOpt = Annotated[Path, typer.Option("--out", "-o",
-    help="Folder for the results store, plot and summary.")]  # fmt: skip
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help=CONFIG_HELP)]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)]
 EpochsOpt = Annotated[int | None, typer.Option("--epochs", help="Epochs (default 50).")]
 SeedsOpt = Annotated[int | None, typer.Option("--seeds", help="Seeds per combination (10).")]
 WidthsOpt = Annotated[str | None, typer.Option("--widths", help="Hidden widths, e.g. 64,32.")]
 OptimOpt = Annotated[str | None, typer.Option("--optimizer", help="torch.optim name (adam).")]
 BatchOpt = Annotated[int | None, typer.Option("--batch-size", help="Mini-batch size (32).")]
-ExecOpt = Annotated[str, typer.Option("--executor",
-    help="inprocess (batched, default), process (a local pool, see --jobs) or ray.")]  # fmt: skip
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j",
-    help="Worker processes (with more than 1, the process executor).")]  # fmt: skip
+ExecOpt = Annotated[str, typer.Option("--executor", help=EXEC_HELP)]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (>= 1).")]
 AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster address.")]
-ThreadsOpt = Annotated[int | None, typer.Option("--threads",
-    help="torch threads in this process (default 1: small matrices, no contention).")]  # fmt: skip
+ThreadsOpt = Annotated[int | None, typer.Option("--threads", help=THREADS_HELP)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")]
-JsonlOpt = Annotated[bool, typer.Option("--jsonl",
-    help="JSON lines: progress events, then the summary.")]  # fmt: skip
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="JSON lines: progress, then summary.")]
+TargetOpt = Annotated[float | None, typer.Option("--target", help=TARGET_HELP)]
+PenaltyOpt = Annotated[str | None, typer.Option("--penalty", help=PENALTY_HELP)]
+CoefOpt = Annotated[float | None, typer.Option("--penalty-coef", help=COEF_HELP)]
+ExportOpt = Annotated[Path | None, typer.Option("--export", help=EXPORT_HELP)]
+NoPlotOpt = Annotated[bool, typer.Option("--no-plot", help="Skip the PNG plot.")]
+TuneSeedsOpt = Annotated[int | None, typer.Option("--seeds", help=TUNE_SEEDS_HELP)]
+TrialsOpt = Annotated[int, typer.Option("--trials", "-n", help="Number of trials.")]
+SamplerOpt = Annotated[str, typer.Option("--sampler", help="tpe, random or grid.")]
+PrunerOpt = Annotated[str, typer.Option("--pruner", help="median or none.")]
+StudyOpt = Annotated[str, typer.Option("--study", help="Optuna study name.")]
 
 
 def _config(config: Path | None, options: dict[str, Any]) -> Any:
@@ -57,14 +72,21 @@ def _config(config: Path | None, options: dict[str, Any]) -> Any:
         base = load_toml(config) if config is not None else None
         given = {k: v for k, v in options.items() if v not in (None, [], ())}
         if "widths" in given:
-            try:
-                given["widths"] = [int(w) for w in str(given["widths"]).split(",") if w.strip()]
-            except ValueError:
-                raise CliError(f"--widths must be integers like 64,32, got "
-                               f"{options['widths']!r}") from None  # fmt: skip
+            given["widths"] = _widths(given["widths"])
         return from_mapping(given, base)
     except ConfigError as exc:
         raise CliError(str(exc), "actloss compare --help") from None
+
+
+def _widths(text: str) -> list[int]:
+    """``--widths 64,32`` -> [64, 32]; at least one width (a linear model: ``widths = []``)."""
+    parts = [w.strip() for w in str(text).split(",")]
+    if not all(p.isdigit() for p in parts):
+        raise CliError(
+            f"--widths must be integers like 64,32, got {text!r}",
+            "for a linear model (no hidden layer) put widths = [] in a --config file",
+        )
+    return [int(p) for p in parts]
 
 
 def _progress(quiet: bool, jsonl: bool) -> Any:
@@ -82,7 +104,32 @@ def _progress(quiet: bool, jsonl: bool) -> Any:
 def _threads(threads: int | None) -> None:
     import torch
 
-    torch.set_num_threads(max(1, threads or 1))
+    if threads is not None and threads < 1:
+        raise CliError(f"--threads must be >= 1, got {threads}")
+    torch.set_num_threads(threads or 1)
+
+
+def _store_errors(hint: str) -> Any:
+    """The lab's errors as one-line CLI errors (exit 2): configuration, store, files."""
+    from contextlib import contextmanager
+
+    from ..lab import ConfigError
+    from ..lab.store import StoreError
+
+    @contextmanager
+    def guard() -> Any:
+        try:
+            yield
+        except StoreError as exc:
+            raise CliError(str(exc), "another --out folder, or move the file away") from None
+        except (ConfigError, ValueError, TypeError, RuntimeError) as exc:
+            # e.g. a loss that does not fit the task or the output activation's range
+            raise CliError(str(exc), hint) from None
+        except OSError as exc:  # the plot or the summary next to the store
+            where = f" {str(exc.filename)!r}" if exc.filename else ""
+            raise CliError(f"cannot write{where}: {exc.strerror or exc}") from None
+
+    return guard()
 
 
 def compare_command(
@@ -96,57 +143,64 @@ def compare_command(
     epochs: EpochsOpt = None,
     batch_size: BatchOpt = None,
     seeds: SeedsOpt = None,
-    target: Annotated[float | None, typer.Option("--target",
-        help="Validation metric counted as reached (default: 0.85 accuracy, 0.5 R2).")] = None,
-    penalty: Annotated[str | None, typer.Option("--penalty",
-        help="Weight penalty, a catalog regularizer: l1, l2 or elastic_net.")] = None,
-    penalty_coef: Annotated[float | None, typer.Option("--penalty-coef",
-        help="The regularizer's alpha (l2: alpha/2 sum w^2), added to each loss.")] = None,
-    out: OutOpt = Path("."),
+    target: TargetOpt = None,
+    penalty: PenaltyOpt = None,
+    penalty_coef: CoefOpt = None,
+    out: OutOpt = DEFAULT_FOLDER,
     executor: ExecOpt = "inprocess",
     jobs: JobsOpt = 1,
     address: AddressOpt = None,
     threads: ThreadsOpt = None,
-    export: Annotated[Path | None, typer.Option("--export",
-        help="Also write the runs table to this .csv or .parquet file.")] = None,
-    no_plot: Annotated[bool, typer.Option("--no-plot", help="Skip the PNG plot.")] = False,
+    export: ExportOpt = None,
+    no_plot: NoPlotOpt = False,
     quiet: QuietOpt = False,
     jsonl: JsonlOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Train every (hidden activation, loss + output activation) combination over seeds and
     compare them: mean, std and 95% CI of test metric and loss, epochs to a target, paired
     significance tests; training-curve plot; results in a SQLite store (re-runs skip
     finished runs). With no options: the tutorials' BCE+sigmoid vs hinge+tanh vs MSE+sigmoid
     experiment, 10 seeds each."""
-    from ..lab import ConfigError, compare, report
+    from ..lab import compare, report
+    from ..lab.store import Store, check_export_path
 
-    cfg = _config(config, {
-        "hidden": hidden, "pairs": pair, "datasets": dataset, "widths": widths,
-        "optimizer": optimizer, "lrs": lr, "epochs": epochs, "batch_size": batch_size,
-        "seeds": seeds, "target": target, "penalty": penalty, "penalty_coef": penalty_coef,
-    })  # fmt: skip
+    options: dict[str, Any] = {"hidden": hidden, "pairs": pair, "datasets": dataset}
+    options |= {"widths": widths}
+    options |= {"optimizer": optimizer, "lrs": lr, "epochs": epochs, "batch_size": batch_size}
+    options |= {"seeds": seeds, "target": target, "penalty": penalty, "penalty_coef": penalty_coef}
+    cfg = _config(config, options)
+    if jobs < 1:
+        raise CliError(f"--jobs must be >= 1, got {jobs}")
+    if executor not in ("inprocess", "process", "ray"):
+        raise CliError(f"--executor must be inprocess, process or ray, got {executor!r}")
+    if export is not None:
+        try:
+            check_export_path(export)
+        except ValueError as exc:
+            raise CliError(f"--export: {exc}") from None
     if executor == "inprocess" and jobs > 1:
         executor = "process"
     _threads(threads)
-    try:
+    with _store_errors("actloss compare --help; actloss show LOSS"):
         outcome = compare(cfg, out, executor=executor, jobs=jobs, address=address,
                           progress=_progress(quiet, jsonl), plot=not no_plot)  # fmt: skip
-    except (ConfigError, ValueError, TypeError, RuntimeError) as exc:
-        # e.g. a loss that does not fit the task or the output activation's range
-        raise CliError(str(exc), "actloss compare --help; actloss show LOSS") from None
-    if export is not None:
-        from ..lab import Store
-
-        try:
+        if export is not None:
             Store(out).export(export)
-        except (ValueError, RuntimeError) as exc:
-            raise CliError(str(exc)) from None
     payload = {
-        "store": str(outcome.store), "plot": str(outcome.plot) if outcome.plot else None,
-        "summary": str(outcome.summary), "runs": len(outcome.runs), "trained": outcome.trained,
-        "metric": outcome.metric, "target": outcome.target,
-        "rows": [r.__dict__ for r in outcome.rows], "tests": [t.__dict__ for t in outcome.tests],
-    }  # fmt: skip
+        "store": str(outcome.store),
+        "plot": str(outcome.plot) if outcome.plot else None,
+        "summary": str(outcome.summary) if outcome.summary else None,
+        "runs": len(outcome.runs),
+        "trained": outcome.trained,
+        "metric": outcome.metric,
+        "target": outcome.target,
+        "tests_use": outcome.tests_use,
+        "warnings": outcome.warnings,
+        "rows": [r.__dict__ for r in outcome.rows],
+        "tests": [t.__dict__ for t in outcome.tests],
+    }
+    for warning in outcome.warnings:
+        Output(False).note(f"warning: {warning}")
     if jsonl:
         import json
 
@@ -156,12 +210,18 @@ def compare_command(
         return
 
     def render(console: Any) -> None:
-        report.print_table(console, outcome.rows, outcome.tests, outcome.metric, outcome.target)
+        report.print_table(
+            console, outcome.rows, outcome.tests, outcome.metric, outcome.target,
+            tests_use=outcome.tests_use,
+        )  # fmt: skip
         skipped = len(outcome.runs) - outcome.trained
-        console.print(f"{len(outcome.runs)} runs ({outcome.trained} trained now, {skipped} "
-                      f"already in the store {outcome.store})")  # fmt: skip
+        console.print(
+            f"{len(outcome.runs)} runs ({outcome.trained} trained now, {skipped} already in the "
+            f"store {outcome.store})",
+            markup=False,
+        )
         if outcome.plot:
-            console.print(f"training curves: {outcome.plot}")
+            console.print(f"training curves: {outcome.plot}", markup=False)
 
     Output(False).emit(payload, render)
 
@@ -173,30 +233,30 @@ def tune_command(
     dataset: DatasetOpt = None,
     lr: LrOpt = None,
     epochs: EpochsOpt = None,
-    seeds: Annotated[int | None, typer.Option("--seeds",
-        help="Seeds per trial (the objective is their mean validation metric; default 3).")] = None,
-    trials: Annotated[int, typer.Option("--trials", "-n", help="Number of trials.")] = 20,
-    sampler: Annotated[str, typer.Option("--sampler", help="tpe, random or grid.")] = "tpe",
-    pruner: Annotated[str, typer.Option("--pruner", help="median or none.")] = "median",
-    study: Annotated[str, typer.Option("--study", help="Optuna study name.")] = "actloss",
-    out: OutOpt = Path("."),
+    seeds: TuneSeedsOpt = None,
+    trials: TrialsOpt = 20,
+    sampler: SamplerOpt = "tpe",
+    pruner: PrunerOpt = "median",
+    study: StudyOpt = "actloss",
+    out: OutOpt = DEFAULT_FOLDER,
     threads: ThreadsOpt = None,
     quiet: QuietOpt = False,
     jsonl: JsonlOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Search learning rate, width, depth and functions with Optuna (TPE, random or grid
     sampler, median pruning); trials and their runs go to the same SQLite store."""
-    from ..lab import ConfigError
     from ..lab.tune import TuneError, tune
 
-    cfg = _config(config, {"datasets": dataset, "epochs": epochs,
-                           "seeds": seeds if seeds is not None else 3})  # fmt: skip
+    options = {"datasets": dataset, "epochs": epochs, "seeds": 3 if seeds is None else seeds}
+    cfg = _config(config, options)
     _threads(threads)
-    try:
-        result = tune(cfg, out, trials=trials, sampler=sampler, pruner=pruner, study_name=study,
-                      hidden=hidden, pairs=pair, lrs=lr, quiet=quiet or jsonl)  # fmt: skip
-    except (ConfigError, TuneError, ValueError, TypeError, RuntimeError) as exc:
-        raise CliError(str(exc), "actloss tune --help") from None
+    with _store_errors("actloss tune --help"):
+        try:
+            result = tune(cfg, out, trials=trials, sampler=sampler, pruner=pruner,
+                          study_name=study, hidden=hidden, pairs=pair, lrs=lr,
+                          quiet=quiet or jsonl)  # fmt: skip
+        except TuneError as exc:
+            raise CliError(str(exc), "actloss tune --help") from None
     if jsonl:
         import json
 
@@ -206,17 +266,23 @@ def tune_command(
         return
 
     def render(console: Any) -> None:
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(title=f"study {study!r}: {result['complete']} complete, "
-                      f"{result['pruned']} pruned (objective: mean validation metric)")  # fmt: skip
+        title = (
+            f"study {study!r}: {result['complete']} complete, {result['pruned']} pruned "
+            "(objective: mean validation metric)"
+        )
+        table = Table(title=escape(title))
         for col in ("trial", "value", "params"):
             table.add_column(col)
         for t in result["top"]:
-            table.add_row(str(t["number"]), f"{t['value']:.4f}", str(t["params"]))
+            table.add_row(str(t["number"]), f"{t['value']:.4f}", escape(str(t["params"])))
         console.print(table)
-        console.print(f"best: {result['best_params']} -> {result['best_value']:.4f}; "
-                      f"store {result['store']}")  # fmt: skip
+        best = (
+            f"best: {result['best_params']} -> {result['best_value']:.4f}; store {result['store']}"
+        )
+        console.print(best, markup=False)
 
     Output(False).emit(result, render)
 

@@ -18,10 +18,28 @@ Requires the ``lab`` extra (torch, scikit-learn, scipy, optuna, rich, matplotlib
 
 from __future__ import annotations
 
-from .config import Config, ConfigError, from_mapping, load_toml
-from .pipeline import Outcome, analyse, compare, results, run
-from .report import atlas_section
-from .store import Store
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import Config, ConfigError, from_mapping, load_toml
+    from .pipeline import Outcome, analyse, compare, results, run
+    from .report import atlas_section
+    from .store import Store
+
+# name -> module: imported on first use, so ``actloss.lab.store`` (the default results folder,
+# read by the CLI) does not import torch
+_WHERE = {"Config": "config", "ConfigError": "config", "from_mapping": "config",
+          "load_toml": "config", "Outcome": "pipeline", "analyse": "pipeline",
+          "compare": "pipeline", "results": "pipeline", "run": "pipeline",
+          "atlas_section": "report", "Store": "store"}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'actloss.lab' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+
 
 __all__ = [
     "Config",

@@ -13,11 +13,14 @@ held out for validation, and 10 seeds per combination.
 from __future__ import annotations
 
 import ast
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 FnSpec = tuple[str, tuple[tuple[str, Any], ...]]
 """A catalog name with its parameters, sorted by parameter name (hashable, canonical)."""
@@ -29,7 +32,8 @@ DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
 )
 LR_DECAYS = ("cosine",)
 DTYPES = ("float32", "float64")
-INITS = ("glorot_uniform", "he_uniform", "he_normal")
+INITS = ("glorot_uniform", "he_uniform", "he_normal", "normal")
+"""``normal``: plain N(0, 1) weights (``torch.nn.init.normal_``'s default), no fan scaling."""
 
 
 class ConfigError(ValueError):
@@ -66,6 +70,14 @@ class Config:
     minority_fraction: float | None = None  # imbalanced: the share of class 1 (default 0.1)
 
     def __post_init__(self) -> None:
+        for key in _SEQUENCES:  # lists and ranges from Python callers become tuples
+            value = getattr(self, key)
+            if isinstance(value, (list, range)):
+                object.__setattr__(self, key, tuple(value))
+        if any(isinstance(h, (str, Mapping)) for h in self.hidden):  # "elu(alpha=0.5)"
+            object.__setattr__(self, "hidden", tuple(parse_fn(h) for h in self.hidden))
+        if any(isinstance(p, (str, Mapping)) for p in self.pairs):  # "hinge:tanh"
+            object.__setattr__(self, "pairs", tuple(parse_pair(p) for p in self.pairs))
         validate(self)
 
 
@@ -142,56 +154,136 @@ def fn_label(spec: FnSpec) -> str:
 
 
 # -------------------------------------------------------------------------- validation
+OPTIMIZERS: tuple[str, ...] = ("adadelta", "adagrad", "adam", "adamax", "adamw", "asgd")
+OPTIMIZERS += ("nadam", "radam", "rmsprop", "rprop", "sgd")
+"""torch.optim names the batched training supports: elementwise updates, ``step()`` without a
+closure (LBFGS needs one; SparseAdam needs sparse gradients)."""
+MAX_LR = 10.0
+"""Learning rates above this diverge on every dataset of the lab (standardized features)."""
+_SEQUENCES = ("datasets", "hidden", "pairs", "widths", "lrs", "seeds")
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _finite(v: Any) -> bool:
+    real = _is_int(v) or isinstance(v, (float, np.floating))
+    return real and math.isfinite(float(v))
+
+
+def _int_at_least(low: int) -> Callable[[Any], bool]:
+    return lambda v: _is_int(v) and v >= low
+
+
+def _in(low: float, high: float, closed: str = "()") -> Callable[[Any], bool]:
+    """A finite number in the interval; ``closed`` gives its ends, e.g. ``"[)"``."""
+
+    def check(v: Any) -> bool:
+        if not _finite(v):
+            return False
+        above = low <= v if closed[0] == "[" else low < v
+        below = v <= high if closed[1] == "]" else v < high
+        return above and below
+
+    return check
+
+
+def _optional(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda v: v is None or check(v)
+
+
+def _each(check: Callable[[Any], bool], empty: bool = False) -> Callable[[Any], bool]:
+    return lambda v: (empty or len(v) > 0) and all(check(x) for x in v)
+
+
+def _distinct(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda v: check(v) and len(set(v)) == len(v)
+
+
+# field -> (the check, what it expects); the functions and datasets are checked below
+FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "widths": (_each(_int_at_least(1), empty=True), "a list of ints >= 1 ([]: a linear model)"),
+    "lrs": (_each(_in(0, MAX_LR, "(]")), f"a non-empty list of numbers in (0, {MAX_LR:g}]"),
+    "epochs": (_int_at_least(1), "an int >= 1"),
+    "batch_size": (_int_at_least(1), "an int >= 1"),
+    "seeds": (
+        _distinct(_each(_int_at_least(0))),
+        "a number of seeds (an int >= 1) or a non-empty list of distinct ints >= 0",
+    ),
+    "n_samples": (_optional(_int_at_least(20)), "None or an int >= 20"),
+    "test_size": (_in(0, 1), "a number in (0, 1)"),
+    "validation_split": (_in(0, 1), "a number in (0, 1)"),
+    "data_seed": (_int_at_least(0), "an int >= 0"),
+    "target": (_optional(_in(-math.inf, 1, "(]")), "None or a finite number <= 1 (accuracy, R2)"),
+    "penalty": (_optional(lambda v: isinstance(v, str)), "None or a regularizer's name"),
+    "penalty_coef": (_in(0, math.inf, "[)"), "a finite number >= 0"),
+    "init": (lambda v: v in INITS, "one of " + ", ".join(INITS)),
+    "dtype": (lambda v: v in DTYPES, "one of " + ", ".join(DTYPES)),
+    "max_models": (_int_at_least(1), "an int >= 1"),
+    "lr_decay": (lambda v: v in (None, *LR_DECAYS), "None or 'cosine'"),
+    "outlier_fraction": (_optional(_in(0, 1, "[)")), "None or a number in [0, 1)"),
+    "minority_fraction": (_optional(_in(0, 0.5, "(]")), "None or a number in (0, 0.5]"),
+    "optimizer": (
+        lambda v: isinstance(v, str) and v.lower() in OPTIMIZERS,
+        "one of " + ", ".join(OPTIMIZERS),
+    ),
+}
+
+
+def _need(ok: bool, field: str, expected: str, got: Any) -> None:
+    if not ok:
+        raise ConfigError(f"{field} must be {expected}, got {got!r}")
+
+
 def validate(cfg: Config) -> None:
+    """Check every field's type and range; the error names the field and what it expected."""
     from .data import DATASETS
-
-    def need(ok: bool, fname: str, expected: str, got: Any) -> None:
-        if not ok:
-            raise ConfigError(f"{fname} must be {expected}, got {got!r}")
-
-    for d in cfg.datasets:
-        need(d in DATASETS, "datasets", "names from " + ", ".join(DATASETS), d)
-    need(bool(cfg.datasets), "datasets", "a non-empty list", cfg.datasets)
-    need(bool(cfg.hidden), "hidden", "a non-empty list of activations", cfg.hidden)
     from .functions import changes_width
 
+    for key in _SEQUENCES:
+        _need(isinstance(getattr(cfg, key), tuple), key, "a list", getattr(cfg, key))
+    for key, (check, expected) in FIELDS.items():
+        value = getattr(cfg, key)
+        _need(check(value), key, expected, list(value) if isinstance(value, tuple) else value)
+    known = all(isinstance(d, str) and d in DATASETS for d in cfg.datasets)
+    names = "a non-empty list of names from " + ", ".join(DATASETS)
+    _need(bool(cfg.datasets) and known, "datasets", names, list(cfg.datasets))
+    _need(bool(cfg.hidden), "hidden", "a non-empty list of activations", cfg.hidden)
     for spec in cfg.hidden:
-        need(not changes_width(spec), "hidden",
-             "activations that keep the width (the GLU family halves it)", spec[0])  # fmt: skip
-    need(bool(cfg.pairs), "pairs", "a non-empty list of LOSS:OUTPUT pairs", cfg.pairs)
+        _check_kind(spec, "hidden", "activation")
+        if changes_width(spec):
+            raise ConfigError(f"hidden: {spec[0]} changes the width (the GLU family halves it)")
+    _need(bool(cfg.pairs), "pairs", "a non-empty list of LOSS:OUTPUT pairs", cfg.pairs)
+    for loss, output in cfg.pairs:
+        _check_kind(loss, "pairs", "loss")
+        _check_kind(output, "pairs", "activation")
     _check_tasks(cfg)
-    need(all(isinstance(w, int) and w > 0 for w in cfg.widths), "widths", "positive ints",
-         cfg.widths)  # fmt: skip
-    need(bool(cfg.lrs) and all(lr > 0 for lr in cfg.lrs), "lrs", "positive numbers", cfg.lrs)
-    need(isinstance(cfg.epochs, int) and cfg.epochs >= 1, "epochs", "an int >= 1", cfg.epochs)
-    need(isinstance(cfg.batch_size, int) and cfg.batch_size >= 1, "batch_size", "an int >= 1",
-         cfg.batch_size)  # fmt: skip
-    need(bool(cfg.seeds) and len(set(cfg.seeds)) == len(cfg.seeds), "seeds",
-         "a non-empty list of distinct ints", cfg.seeds)  # fmt: skip
-    need(0 < cfg.test_size < 1, "test_size", "in (0, 1)", cfg.test_size)
-    need(0 < cfg.validation_split < 1, "validation_split", "in (0, 1)", cfg.validation_split)
     if cfg.penalty is not None:
         from .functions import penalty_name
 
         try:
             penalty_name(cfg.penalty)
-        except ValueError as exc:
+        except (ValueError, LookupError) as exc:
             raise ConfigError(str(exc)) from None
-    need(cfg.penalty_coef >= 0, "penalty_coef", ">= 0", cfg.penalty_coef)
-    need(cfg.init in INITS, "init", "one of " + ", ".join(INITS), cfg.init)
-    need(cfg.dtype in DTYPES, "dtype", "one of " + ", ".join(DTYPES), cfg.dtype)
-    need(cfg.max_models >= 1, "max_models", ">= 1", cfg.max_models)
-    need(cfg.lr_decay in (None, *LR_DECAYS), "lr_decay", "None or 'cosine'", cfg.lr_decay)
-    need(cfg.outlier_fraction is None or 0 <= cfg.outlier_fraction < 1, "outlier_fraction",
-         "None or in [0, 1)", cfg.outlier_fraction)  # fmt: skip
-    need(cfg.minority_fraction is None or 0 < cfg.minority_fraction <= 0.5, "minority_fraction",
-         "None or in (0, 0.5]", cfg.minority_fraction)  # fmt: skip
-    need(cfg.n_samples is None or cfg.n_samples >= 20, "n_samples", "None or >= 20",
-         cfg.n_samples)  # fmt: skip
-    import torch
 
-    known = hasattr(torch.optim, _optimizer_class(cfg.optimizer))
-    need(known, "optimizer", "a torch.optim name (adam, adamw, sgd, ...)", cfg.optimizer)
+
+def _check_kind(spec: FnSpec, field: str, kind: str) -> None:
+    """A hidden or output function must be an activation; a pair's loss a loss, not a penalty."""
+    import actloss as al
+
+    info = al.get(spec[0]).info
+    if kind == "loss" and info.family == "regularizer":
+        raise ConfigError(
+            f"{field}: {spec[0]} is a weight penalty, not a loss; "
+            "give it as penalty (with penalty_coef)"
+        )
+    _need(
+        info.kind == kind,
+        field,
+        f"a{'n' if kind[0] == 'a' else ''} {kind} in that place",
+        f"{spec[0]} (a {info.kind})",
+    )
 
 
 def _check_tasks(cfg: Config) -> None:
@@ -240,7 +332,9 @@ def from_mapping(data: Mapping[str, Any], base: Config | None = None) -> Config:
     kw: dict[str, Any] = {}
     for key, value in data.items():
         key = key.replace("-", "_")
-        if key == "seeds" and isinstance(value, int):
+        if key == "seeds" and _is_int(value):  # a count: seeds 0 .. n-1
+            if value < 1:
+                raise ConfigError(f"seeds must be a number of seeds >= 1 or a list, got {value!r}")
             value = tuple(range(value))
         if key == "lr":
             key, value = "lrs", [value]

@@ -19,7 +19,7 @@ from .data import metric_name, task_of
 from .executors import run_batches
 from .progress import Progress
 from .runs import Run, batches, expand, labels
-from .store import Store
+from .store import DEFAULT_FOLDER, Store
 
 PLOT_FILE = "actloss-compare.png"
 
@@ -37,11 +37,13 @@ class Outcome:
     store: Path | None = None
     plot: Path | None = None
     summary: Path | None = None
+    tests_use: str = stats.TESTS_USE  # which test metric the paired tests compare
+    warnings: list[str] = field(default_factory=list)  # e.g. too few seeds for an interval
 
 
 def run(
     cfg: Config,
-    folder: str | Path = ".",
+    folder: str | Path = DEFAULT_FOLDER,
     *,
     executor: str = "inprocess",
     jobs: int = 1,
@@ -65,8 +67,8 @@ def run(
         size = cfg.max_models
         if executor == "process" and jobs > 1 and todo:  # enough batches to keep every worker busy
             size = min(size, math.ceil(len(todo) / jobs))
-        for batch, result in run_batches(batches(todo, size), executor, jobs=jobs,
-                                         address=address, on_epoch=hook):  # fmt: skip
+        work = batches(todo, size)
+        for batch, result in run_batches(work, executor, jobs=jobs, address=address, on_epoch=hook):
             store.write(batch, result, tag)
             for rid, v in zip(result.run_ids, result.val_metric[:, -1], strict=True):
                 if math.isfinite(v) and (best is None or v > best[0]):
@@ -77,7 +79,7 @@ def run(
     return all_runs, len(todo)
 
 
-def analyse(cfg: Config, all_runs: Sequence[Run], folder: str | Path = ".",
+def analyse(cfg: Config, all_runs: Sequence[Run], folder: str | Path = DEFAULT_FOLDER,
             alpha: float = 0.05) -> Outcome:  # fmt: skip
     """Statistics over the stored runs of ``cfg`` (per dataset task: first dataset's metric)."""
     store = Store(folder)
@@ -86,16 +88,19 @@ def analyse(cfg: Config, all_runs: Sequence[Run], folder: str | Path = ".",
     if len(cfg.lrs) > 1:
         names = stats.best_lr(rows, names)
         rows = [r for r in rows if r["run_id"] in names]
-    summary = stats.summarize(rows, names)
+    best = {k: v.get("test_metric_best_val", math.nan) for k, v in store.metrics(names).items()}
+    summary = stats.summarize(rows, names, best)
     tests = stats.compare(rows, names, alpha)
     task = task_of(cfg.datasets[0])
     target = all_runs[0].target if all_runs else math.nan
-    return Outcome(list(all_runs), 0, summary, tests, metric_name(task), target, store.path)
+    out = Outcome(list(all_runs), 0, summary, tests, metric_name(task), target, store.path)
+    out.warnings = stats.few_seeds_warning(summary)
+    return out
 
 
 def compare(
     cfg: Config,
-    folder: str | Path = ".",
+    folder: str | Path = DEFAULT_FOLDER,
     *,
     executor: str = "inprocess",
     jobs: int = 1,
@@ -105,8 +110,9 @@ def compare(
     alpha: float = 0.05,
 ) -> Outcome:
     """Train what is missing, then summarize, test, plot and write the atlas summary."""
-    all_runs, trained = run(cfg, folder, executor=executor, jobs=jobs, address=address,
-                            progress=progress)  # fmt: skip
+    all_runs, trained = run(
+        cfg, folder, executor=executor, jobs=jobs, address=address, progress=progress
+    )
     out = analyse(cfg, all_runs, folder, alpha)
     out.trained = trained
     folder = Path(folder)
@@ -116,13 +122,19 @@ def compare(
     curves = Store(folder).curves(names)
     bands = report.curve_bands(curves, names, "val_metric")
     payload = report.summary_payload(out.rows, out.tests, out.metric, out.target, bands)
-    out.summary = folder / report.SUMMARY_FILE
-    out.summary.write_text(json.dumps(payload, indent=1), encoding="utf-8")
-    if plot:
-        out.plot = report.plot_curves(folder / PLOT_FILE, curves, names, out.metric)
+    payload["warnings"] = out.warnings
+    # The store holds the results; the summary and the plot are derived files. A folder that
+    # cannot take them (read-only: a store that is only read) gives a warning, not a failure.
+    try:
+        (folder / report.SUMMARY_FILE).write_text(json.dumps(payload, indent=1), encoding="utf-8")
+        out.summary = folder / report.SUMMARY_FILE
+        if plot:
+            out.plot = report.plot_curves(folder / PLOT_FILE, curves, names, out.metric)
+    except OSError as exc:
+        out.warnings.append(f"cannot write {exc.filename or folder}: {exc.strerror or exc}")
     return out
 
 
-def results(folder: str | Path = ".", table: str = "runs") -> Any:
+def results(folder: str | Path = DEFAULT_FOLDER, table: str = "runs") -> Any:
     """A pandas DataFrame of a results table (``runs``, ``curves`` or ``diagnostics``)."""
     return Store(folder).dataframe(table)

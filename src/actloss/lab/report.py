@@ -1,7 +1,9 @@
 """Reports: the comparison table (rich), training-curve plots (matplotlib) and the atlas section.
 
 Curves show, per combination and epoch, the mean over seeds and a band that is
-the 95% Student-t confidence interval of that mean (``stats.mean_ci``).
+the 95% percentile-bootstrap confidence interval of that mean (``stats.bootstrap_ci``;
+none with fewer than 3 seeds). All text from the catalog or the user (labels) is printed
+as plain text, never as rich markup.
 
 Atlas hook: ``atlas_section(folder)`` returns an ``actloss.atlas.Section`` with
 the latest comparison stored in ``folder`` (a Plotly figure and the table), or
@@ -14,12 +16,14 @@ import html
 import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .stats import Comparison, Row, mean_ci
+from .stats import TESTS_USE, Comparison, Row, bootstrap_ci, mean_ci
+from .store import DEFAULT_FOLDER
 
 SUMMARY_FILE = "actloss-compare.json"
 
@@ -28,61 +32,97 @@ def _fmt(v: float | None, digits: int = 3) -> str:
     return "–" if v is None or not math.isfinite(v) else f"{v:.{digits}f}"
 
 
+def _ci(ci: tuple[float, float]) -> str:
+    return f"[{_fmt(ci[0])}, {_fmt(ci[1])}]"
+
+
 def table_data(rows: Sequence[Row], metric: str) -> list[dict[str, str]]:
     """The comparison table as strings, one dict per combination (best metric first)."""
     out = []
     for r in sorted(rows, key=lambda r: -r.metric_mean if math.isfinite(r.metric_mean) else 0):
-        out.append({
-            "combination": r.label,
-            f"test {metric}": f"{_fmt(r.metric_mean)} ± {_fmt(r.metric_std)}",
-            "95% CI": f"[{_fmt(r.metric_ci[0])}, {_fmt(r.metric_ci[1])}]",
-            "test loss": f"{_fmt(r.loss_mean)} ± {_fmt(r.loss_std)}",
-            "loss 95% CI": f"[{_fmt(r.loss_ci[0])}, {_fmt(r.loss_ci[1])}]",
-            "epochs to target": (
-                f"{r.epochs_to_target:g} ({r.reached}/{r.n - r.diverged})"
-                if r.epochs_to_target is not None else f"– (0/{r.n - r.diverged})"),
-            "seeds": f"{r.n}" + (f" ({r.diverged} diverged)" if r.diverged else ""),
-        })  # fmt: skip
+        finished = r.n - r.diverged
+        if r.epochs_to_target is None:
+            to_target = f"– (0/{finished})"
+        else:
+            to_target = f"{r.epochs_to_target:g} ({r.reached}/{finished})"
+        out.append(
+            {
+                "combination": r.label,
+                f"test {metric}": f"{_fmt(r.metric_mean)} ± {_fmt(r.metric_std)}",
+                "95% CI": _ci(r.metric_ci),
+                "at best val epoch": f"{_fmt(r.best_metric_mean)} {_ci(r.best_metric_ci)}",
+                "test loss": f"{_fmt(r.loss_mean)} ± {_fmt(r.loss_std)}",
+                "loss 95% CI": _ci(r.loss_ci),
+                "epochs to target": to_target,
+                "seeds": f"{r.n}" + (f" ({r.diverged} diverged)" if r.diverged else ""),
+            }
+        )
     return out
 
 
-def print_table(console: Any, rows: Sequence[Row], tests: Sequence[Comparison], metric: str,
-                target: float, alpha: float = 0.05) -> None:  # fmt: skip
-    """The rich table and the list of significant differences."""
+def print_table(
+    console: Any,
+    rows: Sequence[Row],
+    tests: Sequence[Comparison],
+    metric: str,
+    target: float,
+    alpha: float = 0.05,
+    tests_use: str = TESTS_USE,
+) -> None:
+    """The rich table and the list of significant differences (all text printed as is)."""
     from rich.table import Table
+    from rich.text import Text
 
     data = table_data(rows, metric)
-    table = Table(title=f"Test {metric} over seeds (mean ± std, 95% t-interval of the mean)")
+    title = f"Test {metric} over seeds: last epoch (mean ± std, 95% bootstrap CI of the mean)"
+    table = Table(title=Text(title))
     for col in data[0] if data else []:
         if col == "combination":
-            table.add_column(col, overflow="fold", min_width=20)
+            table.add_column(Text(col), overflow="fold", min_width=20)
         else:
-            table.add_column(col, justify="right")
+            table.add_column(Text(col), justify="right")
     for d in data:
-        table.add_row(*d.values())
+        table.add_row(*(Text(v) for v in d.values()))
     console.print(table)
-    console.print(f"epochs to target: median first epoch with validation {metric} >= "
-                  f"{target:g} (seeds that reached it / seeds)")  # fmt: skip
-    console.print(significance_text(tests, metric, alpha))
+    notes = (
+        f"at best val epoch: test {metric} of the weights at each seed's best validation "
+        f"{metric} (early-stopping checkpoint), mean [95% CI]\n"
+        f"epochs to target: median first epoch with validation {metric} >= {target:g} (seeds "
+        "that reached it / seeds)"
+    )
+    console.print(Text(notes))
+    console.print(Text(significance_text(tests, metric, alpha, tests_use)))
 
 
-def significance_text(tests: Sequence[Comparison], metric: str, alpha: float = 0.05) -> str:
-    head = (f"Paired t-tests on test {metric} across seeds, Holm-corrected over "
-            f"{len(tests)} pair(s), alpha={alpha:g}:")  # fmt: skip
+def significance_text(
+    tests: Sequence[Comparison], metric: str, alpha: float = 0.05, tests_use: str = TESTS_USE
+) -> str:
+    head = (
+        f"Paired t-tests on the {tests_use} test {metric} across seeds, Holm-corrected over "
+        f"{len(tests)} pair(s), alpha={alpha:g}:"
+    )
     lines = [head]
     for t in tests:
-        mark = ("significant" if t.significant else "not significant"
-                if math.isfinite(t.p_value) else "not testable (zero variance)")  # fmt: skip
-        lines.append(f"  {t.a}  vs  {t.b}: diff {t.mean_diff:+.4f}, "
-                     f"p={_fmt(t.p_value, 4)}, Holm p={_fmt(t.p_holm, 4)} -> {mark}")  # fmt: skip
+        if not math.isfinite(t.p_value):
+            mark = "not testable (zero variance)"
+        else:
+            mark = "significant" if t.significant else "not significant"
+        lines.append(
+            f"  {t.a}  vs  {t.b}: diff {t.mean_diff:+.4f}, p={_fmt(t.p_value, 4)}, "
+            f"Holm p={_fmt(t.p_holm, 4)} -> {mark}"
+        )
     if not tests:
         lines.append("  (only one combination)")
     return "\n".join(lines)
 
 
-def curve_bands(curves: Mapping[str, Mapping[str, np.ndarray]], labels: Mapping[str, str],
-                key: str) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:  # fmt: skip
-    """label -> (mean, low, high) over seeds per epoch of curve ``key`` (95% t-interval)."""
+def curve_bands(
+    curves: Mapping[str, Mapping[str, np.ndarray]], labels: Mapping[str, str], key: str
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """label -> (mean, low, high) over seeds per epoch of curve ``key`` (95% bootstrap CI).
+
+    Per epoch, seeds with a non-finite value (diverged) are left out, as in the table.
+    """
     per: dict[str, list[np.ndarray]] = {}
     for rid, c in curves.items():
         if key in c and rid in labels:
@@ -91,10 +131,14 @@ def curve_bands(curves: Mapping[str, Mapping[str, np.ndarray]], labels: Mapping[
     for label, arrs in per.items():
         n = min(len(a) for a in arrs)
         stack = np.stack([a[:n] for a in arrs])
-        stats = [mean_ci(stack[:, e].tolist()) for e in range(n)]
-        mean = np.array([s[0] for s in stats])
-        low = np.array([s[2][0] for s in stats])
-        high = np.array([s[2][1] for s in stats])
+        if np.isfinite(stack).all():  # one bootstrap for every epoch at once
+            mean = stack.mean(axis=0)
+            low, high = bootstrap_ci(stack)
+        else:
+            stats = [mean_ci(stack[:, e].tolist()) for e in range(n)]
+            mean = np.array([s[0] for s in stats])
+            low = np.array([s[2][0] for s in stats])
+            high = np.array([s[2][1] for s in stats])
         out[label] = (mean, low, high)
     return out
 
@@ -118,10 +162,12 @@ def plot_curves(path: Path, curves: Mapping[str, Mapping[str, np.ndarray]],
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7, loc="lower right")
-    fig.suptitle("mean over seeds; band: 95% t-confidence interval of the mean", fontsize=9)
+    fig.suptitle("mean over seeds; band: 95% bootstrap confidence interval of the mean", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        fig.savefig(path)
+    finally:
+        plt.close(fig)
     return path
 
 
@@ -150,7 +196,7 @@ def summary_payload(rows: Sequence[Row], tests: Sequence[Comparison], metric: st
     }
 
 
-def atlas_section(folder: str | Path = ".") -> Any:
+def atlas_section(folder: str | Path = DEFAULT_FOLDER) -> Any:
     """The lab's section of the atlas page (``actloss.atlas.Section``), or None without results.
 
     Reads ``actloss-compare.json`` written by the latest ``actloss compare`` in ``folder``.
@@ -180,11 +226,9 @@ def section_html(data: Mapping[str, Any]) -> str:
                                  fillcolor=color, opacity=0.2, line={"width": 0},
                                  hoverinfo="skip", showlegend=False))  # fmt: skip
         fig.add_trace(go.Scatter(x=x, y=c["mean"], name=label, line={"color": color}))
-    fig.update_layout(title=f"validation {metric}: mean over seeds, band = 95% t-CI of the mean",
+    fig.update_layout(title=f"validation {metric}: mean over seeds, band = 95% bootstrap CI",
                       xaxis_title="epoch", yaxis_title=metric, height=420)  # fmt: skip
-    rows = table_data([Row(**{**r, "metric_ci": tuple(r["metric_ci"]),
-                               "loss_ci": tuple(r["loss_ci"])})
-                       for r in _floats(data["rows"])], metric)  # fmt: skip
+    rows = table_data([_row(r) for r in _floats(data["rows"])], metric)
     head = "".join(f"<th>{html.escape(k)}</th>" for k in (rows[0] if rows else {}))
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r.values()) + "</tr>" for r in rows
@@ -196,13 +240,20 @@ def section_html(data: Mapping[str, Any]) -> str:
             + f"<pre>{sig}</pre>")  # fmt: skip
 
 
+def _row(d: Mapping[str, Any]) -> Row:
+    """A stored row (intervals as JSON lists; fields added later may be absent)."""
+    known = {f.name for f in fields(Row)}
+    kw: dict[str, Any] = {k: tuple(v) if k.endswith("_ci") else v for k, v in d.items()}
+    return Row(**{k: v for k, v in kw.items() if k in known})
+
+
 def _floats(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """JSON None back to NaN for numeric fields."""
     out = []
     for it in items:
         d = dict(it)
         for k, v in d.items():
-            if v is None and k not in ("epochs_to_target", "lr"):
+            if v is None and k not in ("epochs_to_target", "lr"):  # JSON null -> NaN
                 d[k] = math.nan
             elif isinstance(v, list):
                 d[k] = [math.nan if x is None else x for x in v]

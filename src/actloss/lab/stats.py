@@ -3,12 +3,22 @@
 For each combination (the runs that differ only in their seed):
 
 - mean and sample standard deviation (ddof=1) of the test metric and test loss;
-- a 95% confidence interval of the mean, ``mean +- t_{0.975, n-1} s / sqrt(n)``
-  (Student's t over seeds);
+- a 95% confidence interval of the mean: the percentile bootstrap over seeds
+  (``scipy.stats.bootstrap``, method ``"percentile"``, 9999 resamples, a fixed
+  random stream). Its ends are means of resampled seeds, so they lie between
+  the smallest and the largest value observed and a bounded metric's interval
+  stays inside its bounds (accuracy in [0, 1], R2 <= 1; Student's t interval,
+  symmetric about the mean, read [0.605, 1.050] for an accuracy over 2 seeds).
+  With fewer than ``MIN_SEEDS`` (3) seeds no interval is meaningful: it is
+  left out (NaN) and ``warnings`` says so;
+- the test metric at the last epoch (the configured training) and at the epoch
+  of best validation metric (an early-stopping checkpoint: ``training`` keeps
+  those weights, the store's ``metrics`` table has ``test_metric_best_val``);
 - epochs to reach the target validation metric: the median over the seeds that
   reached it, and how many did.
 
-Differences between combinations are tested on the test metric, paired by
+Differences between combinations are tested on the last-epoch test metric (``TESTS_USE``),
+paired by
 seed (seed k of A against seed k of B: same initial weights and data order
 when the shapes agree) with a two-sided paired t-test (``scipy.stats.ttest_rel``)
 and Holm's step-down correction over all pairs, at family-wise level ``alpha``.
@@ -29,6 +39,12 @@ from typing import Any
 
 import numpy as np
 
+MIN_SEEDS = 3
+"""Fewer seeds than this give no confidence interval (and a warning)."""
+N_RESAMPLES = 9999
+TESTS_USE = "last epoch"
+"""Which test metric the paired tests compare: the last epoch's (not the best-validation one)."""
+
 
 @dataclass(frozen=True)
 class Row:
@@ -46,6 +62,10 @@ class Row:
     epochs_to_target: float | None  # median over the seeds that reached the target
     reached: int
     lr: float | None = None
+    # the test metric at each run's best validation epoch (early-stopping checkpoint)
+    best_metric_mean: float = math.nan
+    best_metric_std: float = math.nan
+    best_metric_ci: tuple[float, float] = (math.nan, math.nan)
 
 
 @dataclass(frozen=True)
@@ -65,18 +85,47 @@ class Comparison:
 def mean_ci(
     values: Sequence[float], level: float = 0.95
 ) -> tuple[float, float, tuple[float, float]]:
-    """(mean, std, (low, high)): Student-t interval of the mean; NaN for fewer than 2 values."""
-    from scipy import stats
+    """(mean, std, (low, high)): the percentile-bootstrap interval of the mean over seeds.
 
+    Non-finite values are left out; the interval is NaN for fewer than ``MIN_SEEDS`` values.
+    """
     x = np.asarray([v for v in values if v is not None and math.isfinite(v)], float)
     if x.size == 0:
         return math.nan, math.nan, (math.nan, math.nan)
     mean = float(x.mean())
-    if x.size < 2:
-        return mean, math.nan, (math.nan, math.nan)
-    std = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1)) * std / math.sqrt(x.size)
-    return mean, std, (mean - half, mean + half)
+    std = float(x.std(ddof=1)) if x.size > 1 else math.nan
+    low, high = bootstrap_ci(x[:, None], level)
+    return mean, std, (float(low[0]), float(high[0]))
+
+
+def bootstrap_ci(x: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile-bootstrap interval of the mean over axis 0 (seeds), for each column.
+
+    ``x`` (seeds, columns) without NaN. The ends are clipped to the observed range (they are
+    means of resampled values, so only rounding could move them); NaN for fewer than
+    ``MIN_SEEDS`` seeds.
+    """
+    from scipy import stats
+
+    nan = np.full(x.shape[1], math.nan)
+    if x.shape[0] < MIN_SEEDS:
+        return nan, nan.copy()
+    options = {"confidence_level": level, "n_resamples": N_RESAMPLES, "method": "percentile"}
+    res = stats.bootstrap((x,), np.mean, axis=0, rng=np.random.default_rng(0), **options)
+    ci = res.confidence_interval
+    low = np.clip(ci.low, x.min(axis=0), x.max(axis=0))
+    return low, np.clip(ci.high, x.min(axis=0), x.max(axis=0))
+
+
+def few_seeds_warning(rows: Sequence[Row]) -> list[str]:
+    """The warning for combinations with fewer than ``MIN_SEEDS`` finished seeds."""
+    few = [r.label for r in rows if r.n - r.diverged < MIN_SEEDS]
+    if not few:
+        return []
+    return [
+        f"fewer than {MIN_SEEDS} finished seeds ({', '.join(few)}): no confidence interval is "
+        f"meaningful; none is shown (use --seeds {MIN_SEEDS} or more)"
+    ]
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
@@ -92,31 +141,44 @@ def holm(p_values: Sequence[float]) -> list[float]:
     return adjusted.tolist()
 
 
-def summarize(rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> list[Row]:
-    """One Row per label, from store rows of ``runs`` (diverged runs count in n, not in means)."""
+def summarize(
+    rows: Sequence[Mapping[str, Any]],
+    labels: Mapping[str, str],
+    best: Mapping[str, float] | None = None,
+) -> list[Row]:
+    """One Row per label, from store rows of ``runs`` (diverged runs count in n, not in means).
+
+    ``best``: run_id -> test metric at the best validation epoch (the ``metrics`` table's
+    ``test_metric_best_val``); NaN where absent.
+    """
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for r in rows:
         groups.setdefault(labels[r["run_id"]], []).append(r)
+    best = best or {}
     out = []
     for label, members in groups.items():
         ok = [m for m in members if m["status"] == "finished"]
         mm, ms, mci = mean_ci([m["test_metric"] for m in ok])
         lm, ls, lci = mean_ci([m["test_loss"] for m in ok])
+        bm, bs, bci = mean_ci([best.get(m["run_id"], math.nan) for m in ok])
         reached = [m["epochs_to_target"] for m in ok if m["epochs_to_target"] is not None]
         out.append(
             Row(
-                label,
-                len(members),
-                len(members) - len(ok),
-                mm,
-                ms,
-                mci,
-                lm,
-                ls,
-                lci,
-                float(np.median(reached)) if reached else None,
-                len(reached),
-                members[0]["lr"],
+                label=label,
+                n=len(members),
+                diverged=len(members) - len(ok),
+                metric_mean=mm,
+                metric_std=ms,
+                metric_ci=mci,
+                loss_mean=lm,
+                loss_std=ls,
+                loss_ci=lci,
+                epochs_to_target=float(np.median(reached)) if reached else None,
+                reached=len(reached),
+                lr=members[0]["lr"],
+                best_metric_mean=bm,
+                best_metric_std=bs,
+                best_metric_ci=bci,
             )
         )
     return out

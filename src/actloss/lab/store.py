@@ -14,26 +14,44 @@ Tables:
 
 A batch's rows are inserted in a single transaction, so a process killed at any
 moment (SIGKILL included) leaves either all of a batch or none of it; inserting
-a run that is already there is a no-op (``INSERT OR IGNORE`` on the primary
-key), so a re-run never duplicates. NaN and inf are stored as NULL.
+a run that is already there is a no-op (``ON CONFLICT (key) DO NOTHING``: only a
+duplicate key is skipped; any other constraint violation aborts the whole
+batch with an error), so a re-run never duplicates and a write that stores
+nothing never reports success. NaN and inf are stored as NULL.
+
+Reading never writes: ``read()`` opens the file read-only (a complete store in
+a read-only folder can be read), and a file that is not an actloss store (not
+SQLite, truncated, another program's database) or a path that cannot hold one
+raises ``StoreError`` naming the file and the cause; such a file is never
+overwritten.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .runs import Run
-from .training import BatchResult
+if TYPE_CHECKING:  # the store itself needs no torch (the CLI reads DEFAULT_FOLDER from here)
+    from .runs import Run
+    from .training import BatchResult
 
 FILENAME = "actloss-results.sqlite"
+DEFAULT_FOLDER = Path("actloss-results")
+"""Where ``actloss compare``, ``actloss tune`` and ``actloss atlas --results`` look by default."""
+TABLES = ("runs", "curves", "diagnostics", "metrics")
+
+
+class StoreError(Exception):
+    """The results store cannot be used: the message names the file and the cause."""
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -100,25 +118,92 @@ def epochs_to_target(val_metric: np.ndarray, target: float) -> int | None:
 class Store:
     """The SQLite results file under ``folder`` (created on first use)."""
 
-    def __init__(self, folder: str | Path = ".", filename: str = FILENAME) -> None:
+    def __init__(self, folder: str | Path = DEFAULT_FOLDER, filename: str = FILENAME) -> None:
         self.folder = Path(folder)
         self.path = self.folder / filename
 
+    def _fail(self, exc: BaseException) -> StoreError:
+        cause = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        if isinstance(exc, sqlite3.DatabaseError) and (
+            "not a database" in cause or "malformed" in cause
+        ):
+            cause += " (corrupt, truncated or not SQLite; it was left as it is)"
+        return StoreError(f"results store {str(self.path)!r}: {cause}")
+
+    def _check_path(self) -> None:
+        if self.folder.exists() and not self.folder.is_dir():
+            raise StoreError(f"results folder {str(self.folder)!r} is a file, not a folder")
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"results store {str(self.path)!r} is not a file (a folder?)")
+
+    def _check_schema(self, con: sqlite3.Connection) -> None:
+        """Every table of ours is there with our columns (else: another program's database)."""
+        for table, columns in _COLUMNS.items():
+            have = [row[1] for row in con.execute(f"PRAGMA table_info({table})")]
+            if have != columns:
+                what = f"table {table!r} has other columns" if have else f"no table {table!r}"
+                raise StoreError(
+                    f"results store {str(self.path)!r} is not an actloss results "
+                    f"store ({what}); it was left as it is; choose another folder"
+                )
+
     def connect(self) -> sqlite3.Connection:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=60)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
-        con.executescript(SCHEMA)
+        """A connection for writing: creates the folder, the file and the tables if missing."""
+        self._check_path()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=60)
+        except (OSError, sqlite3.Error) as exc:
+            raise self._fail(exc) from None
+        try:
+            tables = con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            if tables:  # never add our tables to someone else's database
+                self._check_schema(con)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            con.close()
+            raise self._fail(exc) from None
+        except StoreError:
+            con.close()
+            raise
+        return con
+
+    def read(self) -> sqlite3.Connection | None:
+        """A read-only connection (no write access needed), or None when there is no file."""
+        self._check_path()
+        if not self.path.exists():
+            return None
+        uri = self.path.resolve().as_uri()
+        try:
+            con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=60)
+            try:
+                self._check_schema(con)
+            except sqlite3.OperationalError:
+                # A WAL file in a folder we cannot write: SQLite cannot create the shared-memory
+                # index. Nobody can be writing there either, so read it as an immutable file.
+                con.close()
+                if os.access(self.folder, os.W_OK):
+                    raise
+                con = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+                self._check_schema(con)
+            except StoreError:
+                con.close()
+                raise
+        except (OSError, sqlite3.Error) as exc:
+            raise self._fail(exc) from None
         return con
 
     # ------------------------------------------------------------------ writing
     def finished(self, run_ids: Iterable[str]) -> set[str]:
         """The subset of ``run_ids`` already in the store."""
         ids = list(run_ids)
-        if not self.path.exists() or not ids:
+        if not ids:
             return set()
-        con = self.connect()
+        con = self.read()
+        if con is None:
+            return set()
         try:
             out: set[str] = set()
             for i in range(0, len(ids), 500):
@@ -162,25 +247,28 @@ class Store:
         try:
             with con:  # one transaction: all of the batch or nothing
                 before = con.total_changes
-                con.executemany(
-                    f"INSERT OR IGNORE INTO runs VALUES ({','.join('?' * 22)})", run_rows
-                )
+                con.executemany(f"INSERT INTO runs VALUES ({','.join('?' * 22)}) {_SKIP}", run_rows)
                 new = con.total_changes - before
-                con.executemany("INSERT OR IGNORE INTO curves VALUES (?,?,?,?,?)", curve_rows)
-                con.executemany("INSERT OR IGNORE INTO diagnostics VALUES (?,?,?,?,?,?)", diag_rows)
-                con.executemany("INSERT OR IGNORE INTO metrics VALUES (?,?,?)", metric_rows)
-            return new
+                con.executemany(f"INSERT INTO curves VALUES (?,?,?,?,?) {_SKIP}", curve_rows)
+                con.executemany(f"INSERT INTO diagnostics VALUES (?,?,?,?,?,?) {_SKIP}", diag_rows)
+                con.executemany(f"INSERT INTO metrics VALUES (?,?,?) {_SKIP}", metric_rows)
+        except sqlite3.Error as exc:  # rolled back: nothing of this batch is stored
+            raise self._fail(exc) from None
         finally:
             con.close()
+        return new
 
     # ------------------------------------------------------------------ reading
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        if not self.path.exists():
+        """Rows of a read-only query ([] when there is no store yet)."""
+        con = self.read()
+        if con is None:
             return []
-        con = self.connect()
         con.row_factory = sqlite3.Row
         try:
             return [dict(row) for row in con.execute(sql, params)]
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
         finally:
             con.close()
 
@@ -221,13 +309,12 @@ class Store:
 
     def dataframe(self, table: str = "runs") -> Any:
         """A pandas DataFrame of ``runs``, ``curves`` or ``diagnostics`` (needs pandas)."""
-        if table not in ("runs", "curves", "diagnostics", "metrics"):
-            raise ValueError(
-                f"table must be 'runs', 'curves', 'diagnostics' or 'metrics', got {table!r}"
-            )
+        _check_table(table)
         import pandas as pd
 
-        con = self.connect()
+        con = self.read()
+        if con is None:
+            raise StoreError(f"results store {str(self.path)!r}: no such file (run compare first)")
         try:
             return pd.read_sql_query(f"SELECT * FROM {table}", con)
         finally:
@@ -238,6 +325,7 @@ class Store:
         import csv
 
         path = Path(path)
+        check_export_path(path)
         if path.suffix == ".parquet":
             try:
                 import pyarrow  # noqa: F401
@@ -245,19 +333,49 @@ class Store:
                 raise RuntimeError("Parquet export needs pyarrow: pip install pyarrow") from None
             self.dataframe(table).to_parquet(path)
             return path
-        if path.suffix != ".csv":
-            raise ValueError(f"export path must end in .csv or .parquet, got {str(path)!r}")
-        if table not in ("runs", "curves", "diagnostics", "metrics"):
-            raise ValueError(
-                f"table must be 'runs', 'curves', 'diagnostics' or 'metrics', got {table!r}"
-            )
-        con = self.connect()
+        _check_table(table)
+        con = self.read()
+        if con is None:
+            raise StoreError(f"results store {str(self.path)!r}: no such file (run compare first)")
         try:
             cur = con.execute(f"SELECT * FROM {table}")
             with open(path, "w", newline="", encoding="utf-8") as fh:
                 w = csv.writer(fh)
                 w.writerow([c[0] for c in cur.description])
                 w.writerows(cur)
+        except OSError as exc:
+            raise StoreError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
         finally:
             con.close()
         return path
+
+
+def check_export_path(path: str | Path) -> None:
+    """An export file ends in .csv or .parquet (checked before anything trains)."""
+    if Path(path).suffix not in (".csv", ".parquet"):
+        raise ValueError(f"export path must end in .csv or .parquet, got {str(path)!r}")
+
+
+def _check_table(table: str) -> None:
+    if table not in TABLES:
+        raise ValueError(f"table must be one of {', '.join(TABLES)}, got {table!r}")
+
+
+_SKIP = "ON CONFLICT DO NOTHING"
+"""Skips a row whose key is already stored, and nothing else: a NOT NULL or CHECK violation
+still aborts the transaction (``INSERT OR IGNORE`` would drop such rows silently)."""
+
+
+def _columns(schema: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for block in schema.split("CREATE TABLE IF NOT EXISTS ")[1:]:
+        name, body = block.split(" (", 1)
+        out[name] = [
+            line.split()[0]
+            for line in body.splitlines()
+            if line.strip() and not line.strip().startswith(("PRIMARY", ")"))
+        ]
+    return out
+
+
+_COLUMNS = _columns(SCHEMA)

@@ -77,6 +77,8 @@ def initial_weights(run: Run, dims: Sequence[int], generator: torch.Generator) -
             limit = math.sqrt(6.0 / fan_in)
             w = torch.rand(fan_in, fan_out, generator=generator, dtype=torch.float64) * 2 - 1
             w = w * limit
+        elif run.init == "normal":  # plain N(0, 1), torch.nn.init.normal_'s default
+            w = torch.randn(fan_in, fan_out, generator=generator, dtype=torch.float64)
         else:  # he_normal
             w = torch.randn(fan_in, fan_out, generator=generator, dtype=torch.float64)
             w = w * math.sqrt(2.0 / fan_in)
@@ -211,6 +213,9 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
     dead = np.full((*shape_e, n_layers), np.nan)
     mean_act = np.full((*shape_e, n_layers), np.nan)
     diverged = np.zeros(m_total, dtype=np.int64)
+    # early-stopping checkpoint: each model's weights at its best validation metric so far
+    best_val = np.full(m_total, -np.inf)
+    best_params = [p.detach().clone() for p in params]
 
     for epoch in range(n_epochs):
         perm = torch.stack([torch.randperm(n_train, generator=g) for g in gens])
@@ -253,6 +258,12 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
         dead[:, epoch], mean_act[:, epoch] = ev["dead"], ev["mean_act"]
         bad = ~(np.isfinite(train_loss[:, epoch]) & np.isfinite(val_loss[:, epoch]))
         diverged[(diverged == 0) & bad] = epoch + 1
+        better = val_metric[:, epoch] > best_val  # NaN never is: a diverged model keeps its best
+        if better.any():
+            best_val = np.where(better, val_metric[:, epoch], best_val)
+            keep = torch.as_tensor(better).reshape(-1, 1, 1)
+            pairs = zip(params, best_params, strict=True)
+            best_params = [torch.where(keep, p.detach(), b) for p, b in pairs]
         if on_epoch is not None:
             back = np.empty(m_total)
             back[order] = val_metric[:, epoch]
@@ -263,6 +274,9 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
     inv = np.argsort(order)  # sorted position of each original run
     extra = extra_numbers(split.task, te["out"], [h.y_test for h in heads], heads,
                           [params[2 * k] for k in range(n_layers)], split.coef)  # fmt: skip
+    y_test = [h.y_test for h in heads]
+    te_best = _evaluate(best_params, x_te, y_test, heads, hidden_groups, out_groups, split.task)
+    extra["test_metric_best_val"] = np.where(np.isfinite(best_val), te_best["metric"], np.nan)
     return BatchResult(
         run_ids=[r.run_id for r in runs],
         train_loss=train_loss[inv], val_loss=val_loss[inv], val_metric=val_metric[inv],

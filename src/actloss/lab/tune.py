@@ -25,7 +25,7 @@ import numpy as np
 
 from .config import Config, fn_label, parse_fn, parse_pair
 from .runs import batches, expand
-from .store import Store
+from .store import DEFAULT_FOLDER, Store
 from .training import train_batch
 
 SAMPLERS = ("tpe", "random", "grid")
@@ -42,7 +42,7 @@ class TuneError(ValueError):
 
 def tune(
     cfg: Config,
-    folder: str | Path = ".",
+    folder: str | Path = DEFAULT_FOLDER,
     *,
     trials: int = 20,
     sampler: str = "tpe",
@@ -86,26 +86,35 @@ def tune(
         smp = optuna.samplers.RandomSampler(seed=seed)
     else:
         smp = optuna.samplers.TPESampler(seed=seed)
-    prn: Any = (optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=2)
-                if pruner == "median" else optuna.pruners.NopPruner())  # fmt: skip
+    prn: Any = optuna.pruners.NopPruner()
+    if pruner == "median":
+        prn = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=2)
     if quiet:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
     store = Store(folder)
     store.connect().close()  # create the file and our tables first
     study = optuna.create_study(
-        study_name=study_name, storage=f"sqlite:///{store.path}", sampler=smp, pruner=prn,
-        direction="maximize", load_if_exists=True,
-    )  # fmt: skip
+        study_name=study_name,
+        storage=_storage(optuna, store.path),
+        sampler=smp,
+        pruner=prn,
+        direction="maximize",
+        load_if_exists=True,
+    )
 
     def objective(trial: Any) -> float:
-        lr = (trial.suggest_categorical("lr", lr_choices) if lr_choices is not None
-              else trial.suggest_float("lr", 1e-4, 1e-1, log=True))  # fmt: skip
+        if lr_choices is not None:
+            lr = trial.suggest_categorical("lr", lr_choices)
+        else:
+            lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
         h = trial.suggest_categorical("hidden", space["hidden"])
         p = trial.suggest_categorical("pair", space["pair"])
         width = trial.suggest_categorical("width", space["width"])
         depth = trial.suggest_categorical("depth", space["depth"])
-        tcfg = replace(cfg, hidden=(hidden_specs[h],), pairs=(pair_specs[p],), lrs=(float(lr),),
-                       widths=(int(width),) * int(depth))  # fmt: skip
+        widths = (int(width),) * int(depth)
+        tcfg = replace(
+            cfg, hidden=(hidden_specs[h],), pairs=(pair_specs[p],), lrs=(float(lr),), widths=widths
+        )
         runs = expand(tcfg)
         stored = store.runs(r.run_id for r in runs)
         if len(stored) == len(runs):
@@ -139,6 +148,17 @@ def tune(
         "best_params": study.best_params,
         "top": [{"number": t.number, "value": t.value, "params": t.params} for t in top],
     }
+
+
+def _storage(optuna: Any, path: Path) -> Any:
+    """Optuna's storage in the store's file, opened by path: no ``sqlite:///`` URL to escape (a
+    ``?`` or ``#`` in the folder name would start the URL's query and name another file)."""
+    import sqlite3
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(path, timeout=60)
+
+    return optuna.storages.RDBStorage("sqlite://", engine_kwargs={"creator": connect})
 
 
 def _score(values: Sequence[float | None]) -> float:
