@@ -57,8 +57,13 @@ def test_claim_runs_decides_plots_and_resumes(claim_id: int, folder: Path) -> No
         assert e.n == claim.budget("tiny").seeds  # one paired difference per seed
         if math.isfinite(e.mean):
             assert e.low <= e.mean <= e.high
-        assert first.verdict == claim.rule.decide(e)
-    assert first.verdict in ("supported", "refuted", "inconclusive")
+        if first.parts:  # a compound claim: a verdict per part, "mixed" when they differ
+            verdicts = {p.verdict for p in first.parts}
+            assert all(p.verdict == claim.rule.decide(p.effect) for p in first.parts)
+            assert first.verdict == (verdicts.pop() if len(verdicts) == 1 else "mixed")
+        else:
+            assert first.verdict == claim.rule.decide(e)
+    assert first.verdict in ("supported", "refuted", "inconclusive", "mixed")
     assert first.plot is not None and first.plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     stored = load_summary(folder)[str(claim_id)]
     assert stored["verdict"] == first.verdict and stored["rule"] == claim.rule.describe()

@@ -85,3 +85,50 @@ def test_tune_grid_sampler(tmp_path: Path) -> None:
         "--quiet", "--pruner", "none",
     )  # fmt: skip
     assert code == 0, err
+
+
+def test_tune_out_folder_with_url_characters(tmp_path: Path) -> None:
+    # Issue 13, item 17: 'res?v2' made the sqlite:/// URL name a stray file 'res'.
+    pytest.importorskip("optuna")
+    out = tmp_path / "res?v2#x"
+    code, _, err = invoke("tune", "--trials", "1", "--epochs", "1", "--seeds", "1", "--hidden",
+                          "relu", "--out", str(out), "--quiet")  # fmt: skip
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res?v2#x"]
+    con = sqlite3.connect(out / "actloss-results.sqlite")
+    assert con.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == 1
+    con.close()
+
+
+def test_one_default_results_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 13, item 23: compare wrote to '.', atlas --results read 'actloss-results/'.
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke("compare", *TINY, "--no-plot", "--quiet")
+    assert code == 0, err
+    assert (tmp_path / "actloss-results" / "actloss-results.sqlite").is_file()
+    code, _, err = invoke("atlas", "--out", "atlas.html", "--claims", "no-claims")
+    assert code == 0, err
+    assert 'id="lab-results"' in (tmp_path / "atlas.html").read_text(encoding="utf-8")
+
+
+def test_table_reports_the_best_validation_epoch_too(tmp_path: Path) -> None:
+    # Issue 13, item 24: the last epoch's test metric, and the one at the best validation epoch
+    # (an early-stopping checkpoint); the paired tests say which they compare.
+    code, out, err = invoke("compare", "--epochs", "4", "--seeds", "3", "--widths", "8",
+                            "--out", str(tmp_path), "--no-plot")  # fmt: skip
+    assert code == 0, err
+    assert "at best val epoch" in out and "Paired t-tests on the last epoch test" in out
+    con = sqlite3.connect(tmp_path / "actloss-results.sqlite")
+    rows = con.execute(
+        "SELECT r.run_id, r.test_metric, m.value FROM runs r JOIN metrics m "
+        "ON m.run_id = r.run_id AND m.name = 'test_metric_best_val'"
+    ).fetchall()
+    curves = con.execute("SELECT run_id, epoch, val_metric FROM curves").fetchall()
+    con.close()
+    assert len(rows) == 9
+    best_epoch: dict[str, tuple[float, int]] = {}
+    for rid, epoch, v in sorted(curves, key=lambda c: c[1]):
+        if rid not in best_epoch or v > best_epoch[rid][0]:  # first epoch of the maximum
+            best_epoch[rid] = (v, epoch)
+    last = [(last_m, best_m) for rid, last_m, best_m in rows if best_epoch[rid][1] == 4]
+    assert last and all(a == b for a, b in last)  # best epoch = last epoch: same weights

@@ -18,7 +18,8 @@ from typing import Any
 from .errata import check_all
 from .runner import DEFAULT_OUT, load_summary
 
-VERDICT_COLOR = {"supported": "#1a7f37", "refuted": "#cf222e", "inconclusive": "#9a6700"}
+VERDICT_COLOR = {"supported": "#1a7f37", "refuted": "#cf222e", "inconclusive": "#9a6700",
+                 "mixed": "#8250df"}  # fmt: skip
 
 
 def _e(v: Any) -> str:
@@ -34,6 +35,15 @@ def _effect(d: dict[str, Any]) -> str:
         return f"max error {_num(d['effect'])}"
     unit = f" {d['unit']}" if d.get("unit") else ""
     return f"{_num(d['effect'])} [{_num(d['ci'][0])}, {_num(d['ci'][1])}]{unit}, n = {d['n']}"
+
+
+def _parts(d: dict[str, Any]) -> str:
+    """A compound claim's parts, each with its own verdict and effect."""
+    items = "".join(
+        f"<li>{_e(p['part'])}: <b>{_e(p['verdict'])}</b>, {_e(_effect({**d, **p}))}</li>"
+        for p in d.get("parts", [])
+    )
+    return f"<p><b>Parts</b> (each decided by the rule):</p><ul>{items}</ul>" if items else ""
 
 
 def _image(path: str | None, folder: Path) -> str:
@@ -65,6 +75,7 @@ def claims_html(folder: str | Path = DEFAULT_OUT) -> str:
                 f'<article class="claim" id="claim-{_e(d["id"])}"><h3>{_e(d["id"])}. '
                 f'{_e(d["statement"])} — <span style="color:{color}">{_e(d["verdict"])}</span>'
                 f"</h3><p><b>Effect</b>: {_e(_effect(d))} ({_e(d['metric'])})</p>"
+                f"{_parts(d)}"
                 f"<p><b>Rule</b>: {_e(d['rule'])}</p>"
                 f"<p><b>Experiment</b>: {_e(d['experiment'])}; swept: {_e(d['condition'])}; "
                 f"budget {_e(d['budget'])}.</p>"

@@ -11,6 +11,11 @@ its 95% confidence interval is Student's t interval over the seeds. The rule:
 * ``inconclusive``: otherwise (too few seeds or a CI that straddles 0).
 
 Mathematical claims use a tolerance instead: ``supported`` when the largest error is within it.
+
+A compound claim ("sigmoid and tanh make gradients vanish") is decided per part (and per
+condition the experiment sweeps, e.g. the initialization): each part's effect gets its own
+verdict by the same rule, and the claim's verdict is theirs when they agree, ``mixed`` when
+they do not (never the verdict of the smaller effect alone).
 """
 
 from __future__ import annotations
@@ -21,7 +26,16 @@ from dataclasses import dataclass
 from statistics import fmean, stdev
 from typing import Literal
 
-Verdict = Literal["supported", "refuted", "inconclusive"]
+Verdict = Literal["supported", "refuted", "inconclusive", "mixed"]
+VERDICTS: tuple[Verdict, ...] = ("supported", "refuted", "inconclusive", "mixed")
+
+
+def combine_verdicts(verdicts: Sequence[Verdict]) -> Verdict:
+    """A compound claim's verdict: the parts' common verdict, or ``mixed`` when they differ."""
+    distinct = set(verdicts)
+    if not distinct:
+        return "inconclusive"
+    return next(iter(distinct)) if len(distinct) == 1 else "mixed"
 
 
 @dataclass(frozen=True)

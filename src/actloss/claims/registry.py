@@ -48,10 +48,11 @@ CLAIMS: tuple[Claim, ...] = (
         "Sigmoid and tanh make gradients vanish in deep networks",
         '"sigmoid and tanh suffer from the vanishing gradient problem"',
         "MLPs on moons, depth swept; per-layer gradient norms in the first epoch; "
-        "sigmoid/tanh with Glorot init, ReLU/GELU/SELU with He init",
-        "depth (hidden layers)",
-        "log10 first-layer/output-layer gradient norm of ReLU minus that of sigmoid and of "
-        "tanh (the smaller), at the largest depth, in decades",
+        "sigmoid/tanh with Glorot uniform and with plain N(0, 1) init, ReLU/GELU/SELU with He "
+        "init",
+        "depth (hidden layers), initialization of sigmoid/tanh (Glorot uniform, plain normal)",
+        "log10 first-layer/output-layer gradient norm of ReLU minus that of each part (sigmoid, "
+        "tanh) under each initialization, at the largest depth, in decades; a verdict per part",
         DecisionRule(min_effect=1.0, unit="decades"),
         _q(epochs=1, n_samples=300, sweep=(2, 6, 12), width=16),
         Budget(seeds=10, epochs=3, n_samples=1000, sweep=(2, 4, 6, 8, 10, 12, 14, 16, 18, 20)),

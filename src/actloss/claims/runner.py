@@ -15,12 +15,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .decision import Effect, ToleranceRule, Verdict, paired_effect
+from .decision import Effect, ToleranceRule, Verdict, combine_verdicts, paired_effect
 from .experiments._common import Context
 from .registry import CLAIMS, Claim
 
 SUMMARY_FILE = "claims.json"
 DEFAULT_OUT = Path("actloss-claims")
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """One part of a compound claim (a function under one condition) and its own verdict."""
+
+    part: str
+    verdict: Verdict
+    effect: Effect
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.effect
+        return {"part": self.part, "verdict": self.verdict, "effect": e.mean,
+                "ci": [e.low, e.high], "n": e.n}  # fmt: skip
 
 
 @dataclass
@@ -33,6 +47,7 @@ class ClaimResult:
     seconds: float
     plot: Path | None
     table: dict[str, Any] = field(default_factory=dict)
+    parts: list[PartResult] = field(default_factory=list)  # a compound claim's parts
 
     def to_dict(self) -> dict[str, Any]:
         c, e = self.claim, self.effect
@@ -56,6 +71,7 @@ class ClaimResult:
             "seconds": round(self.seconds, 2),
             "plot": None if self.plot is None else str(self.plot),
             "table": self.table,
+            "parts": [p.to_dict() for p in self.parts],
         }
 
 
@@ -79,8 +95,16 @@ def run_claim(claim: Claim, budget: str = "quick", out: str | Path = DEFAULT_OUT
         diffs = m.differences or {}
         effect = paired_effect([diffs[s] for s in sorted(diffs)])
         verdict = claim.rule.decide(effect)
-    result = ClaimResult(claim, budget, verdict, effect, ctx.trained, time.perf_counter() - t0,
-                         m.plot, m.table)  # fmt: skip
+    parts = []
+    for label, values in m.parts.items():
+        part_effect = paired_effect([values[s] for s in sorted(values)])
+        assert not isinstance(claim.rule, ToleranceRule)
+        parts.append(PartResult(label, claim.rule.decide(part_effect), part_effect))
+    if parts:  # a compound claim: decided part by part
+        verdict = combine_verdicts([p.verdict for p in parts])
+    seconds = time.perf_counter() - t0
+    result = ClaimResult(claim, budget, verdict, effect, ctx.trained, seconds, m.plot, m.table)
+    result.parts = parts
     _record(Path(out), result)
     return result
 

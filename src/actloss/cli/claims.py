@@ -15,7 +15,8 @@ EXAMPLES = (
     "Examples: actloss claims | actloss claims 8 --budget full | "
     "actloss claims --json --out results/claims"
 )
-VERDICT_STYLE = {"supported": "green", "refuted": "red", "inconclusive": "yellow"}
+VERDICT_STYLE = {"supported": "green", "refuted": "red", "inconclusive": "yellow",
+                 "mixed": "magenta"}  # fmt: skip
 
 
 class BudgetName(str, Enum):
@@ -29,7 +30,16 @@ def _fmt(v: Any, digits: int = 3) -> str:
     return f"{v:.{digits}g}"
 
 
+def _verdict_text(d: dict[str, Any]) -> str:
+    """The verdict, and for a compound claim each part's own verdict."""
+    parts = [f"{p['part']}: {p['verdict']}" for p in d.get("parts", [])]
+    return d["verdict"] + "".join(f"\n{p}" for p in parts)
+
+
 def _effect_text(d: dict[str, Any]) -> str:
+    parts = d.get("parts", [])
+    if parts:
+        return "\n".join(f"{p['part']}: {_effect_text({**d, **p, 'parts': []})}" for p in parts)
     if d["ci"] is None:
         return f"max error {_fmt(d['effect'])}"
     low, high = d["ci"]
@@ -75,7 +85,9 @@ def claims_command(
     payload += [{"kind": "erratum", **e} for e in errata]
 
     def render(console: Any) -> None:
+        from rich.markup import escape
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=f"Claims ({budget.value} budget; effect = mean of per-seed paired "
                       "differences, 95% t-interval)")  # fmt: skip
@@ -86,8 +98,9 @@ def claims_command(
         table.add_column("supported if", overflow="fold", ratio=2)
         for r in results:
             style = VERDICT_STYLE[r["verdict"]]
-            table.add_row(str(r["id"]), r["statement"], f"[{style}]{r['verdict']}[/]",
-                          _effect_text(r), r["rule_short"])  # fmt: skip
+            verdict = f"[{style}]{escape(_verdict_text(r))}[/]"
+            cells = (str(r["id"]), Text(r["statement"]), verdict)
+            table.add_row(*cells, Text(_effect_text(r)), Text(r["rule_short"]))
         console.print(table)
         console.print(
             "Verdicts are computed by each claim's rule (short form above, in full with "
@@ -96,15 +109,14 @@ def claims_command(
             "other way or lies inside +-threshold; inconclusive otherwise."
         )
         trained = sum(r["trained"] for r in results)
-        console.print(f"trained {trained} runs now; store, plots and claims.json in {out}/")
+        console.print(Text(f"trained {trained} runs now; store, plots and claims.json in {out}/"))
         et = Table(title="Errata: formulas printed wrongly in tutorials, checked numerically")
         for col in ("function", "printed (wrong)", "right", "max |wrong - right|",
                     "catalog vs finite difference"):  # fmt: skip
             et.add_column(col, overflow="fold")
         for e in errata:
-            et.add_row(str(e["function"]), str(e["wrong"]), str(e["right"]),
-                       _fmt(e["max_difference"]),
-                       _fmt(e["catalog_vs_finite_difference"]))  # fmt: skip
+            texts = (e["function"], e["wrong"], e["right"], _fmt(e["max_difference"]))
+            et.add_row(*(Text(str(t)) for t in texts), _fmt(e["catalog_vs_finite_difference"]))
         console.print(et)
 
     sink.emit(payload, render)

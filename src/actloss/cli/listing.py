@@ -64,6 +64,7 @@ def list_command(
     payload = [fn.info.to_dict() for fn in fns]
 
     def render(console: Any) -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(title=f"actloss catalog ({len(fns)} entries)", title_justify="left")
@@ -72,13 +73,14 @@ def list_command(
         for fn in fns:
             info = fn.info
             extra = ", ".join(info.task) if info.kind == "loss" else ""
+            # catalog text is printed as is: "[-1, 1]" is a range, not rich markup
             table.add_row(
-                f"[bold]{info.name}[/]",
-                info.kind + (f"\n[dim]{extra}[/]" if extra else ""),
-                ", ".join(info.aliases),
-                range_text(info),
-                ", ".join(properties(info)),
-                params_text(info),
+                f"[bold]{escape(info.name)}[/]",
+                info.kind + (f"\n[dim]{escape(extra)}[/]" if extra else ""),
+                escape(", ".join(info.aliases)),
+                escape(range_text(info)),
+                escape(", ".join(properties(info))),
+                escape(params_text(info)),
             )
         console.print(table)
 

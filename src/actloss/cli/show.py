@@ -90,20 +90,22 @@ def show_command(
 
 def _render(console: Any, fn: al.Function, text: dict[str, str], table: dict[str, Any],
             params: dict[str, Any], plot: bool) -> None:  # fmt: skip
+    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
+    # Catalog text is printed as is (escaped or as Text): "[-1, 1]" is a range, not markup.
     info = fn.info
-    head = f"[bold]{info.name}[/]  [dim]{info.kind} · {info.family}[/]"
+    head = f"[bold]{escape(info.name)}[/]  [dim]{escape(info.kind)} · {escape(info.family)}[/]"
     if info.aliases:
-        head += f"  [dim]aliases: {', '.join(info.aliases)}[/]"
+        head += f"  [dim]aliases: {escape(', '.join(info.aliases))}[/]"
     console.print(head)
-    console.print(info.summary)
+    console.print(Text(info.summary))
     for key, label in (("formula", "formula"), ("derivative", "derivative"),
                        ("second_derivative", "2nd derivative")):  # fmt: skip
         latex = getattr(info, key)
         if latex:
-            console.print(f"\n[bold]{label}[/]  {text[key]}", markup=True)
+            console.print(f"\n[bold]{label}[/]  {escape(text[key])}")
             console.print(Text(f"  LaTeX: {latex}", style="dim"))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
@@ -138,11 +140,12 @@ def _render(console: Any, fn: al.Function, text: dict[str, str], table: dict[str
 
 def _render_table(console: Any, table: dict[str, Any], params: dict[str, Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     cols = [k for k in ("value", "derivative", "second_derivative") if k in table]
     shown = ", ".join(f"{k}={v}" for k, v in params.items())
-    out = Table(title="values" + (f" ({shown})" if shown else ""), title_justify="left")
-    out.add_column(table.get("xlabel", "x"))
+    out = Table(title=Text("values" + (f" ({shown})" if shown else "")), title_justify="left")
+    out.add_column(Text(table.get("xlabel", "x")))
     for c in cols:
         out.add_column(c.replace("_", " "), justify="right")
     for i, x in enumerate(table["x"]):
@@ -151,9 +154,9 @@ def _render_table(console: Any, table: dict[str, Any], params: dict[str, Any]) -
     if cols:
         console.print(out)
     if table.get("note"):
-        console.print(f"[dim]{table['note']}[/]")
+        console.print(Text(table["note"], style="dim"))
     for key, reason in table["skipped"].items():
-        console.print(f"[dim]no {key.replace('_', ' ')}: {reason}[/]")
+        console.print(Text(f"no {key.replace('_', ' ')}: {reason}", style="dim"))
 
 
 def _render_plot(console: Any, fn: al.Function, params: dict[str, Any]) -> None:

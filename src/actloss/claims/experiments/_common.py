@@ -48,6 +48,9 @@ class Measurement:
     """What an experiment measured."""
 
     differences: Values | None = None  # per-seed paired effect (positive = as claimed)
+    # a compound claim: part label (e.g. "tanh, normal init") -> its per-seed differences;
+    # each part is decided on its own and ``differences`` is the first part's
+    parts: dict[str, Values] = field(default_factory=dict)
     max_error: float | None = None  # mathematical claims: the largest error
     table: dict[str, Any] = field(default_factory=dict)  # means per condition, for reports
     plot: Path | None = None

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from ...lab.runs import Run
 from ._common import (
     Context,
     Measurement,
@@ -24,48 +25,67 @@ SATURATING = ("sigmoid", "tanh")
 NON_SATURATING = ("relu", "gelu", "selu")
 
 
+INITS = ("glorot_uniform", "normal")
+"""Claim 1's condition: the saturating functions' initialization (Glorot's scaled uniform,
+and a plain N(0, 1) without fan scaling)."""
+
+
 def vanishing_gradients(ctx: Context) -> Measurement:
     """Claim 1: log10 of (first layer's / output layer's gradient norm) in epoch 1, vs depth.
 
-    Sigmoid and tanh use Glorot initialization, ReLU, GELU and SELU He initialization (each
-    the initialization it is usually paired with). Effect, at the largest depth and per seed:
-    ``min over f in {sigmoid, tanh} of ratio(relu) - ratio(f)``, in decades.
+    Sigmoid and tanh are trained under each initialization of ``INITS``; ReLU, GELU and SELU
+    with He initialization (ReLU is the reference). The claim has two parts, sigmoid and tanh,
+    decided separately under each initialization: per seed, at the largest depth,
+    ``ratio(relu) - ratio(f, init)`` in decades.
     """
     b = ctx.budget
     depths = [int(d) for d in b.sweep]
-    ratio: dict[tuple[str, int], dict[int, float]] = {}
+    ratio: dict[tuple[str, int], dict[int, float]] = {}  # (label, depth) -> seed -> ratio
     last: dict[tuple[str, int], dict[int, float]] = {}  # the same ratio in the last epoch
     for depth in depths:
         common = {"datasets": ["moons"], "pairs": ["binary_cross_entropy:sigmoid"],
                   "widths": [b.width] * depth, "lrs": [b.lrs[0]]}  # fmt: skip
-        runs = ctx.train(hidden=list(SATURATING), init="glorot_uniform", **common)
-        runs += ctx.train(hidden=list(NON_SATURATING), init="he_normal", **common)
-        norms = layer_stats(ctx, runs, "grad_norm", epoch=1)
-        ratios = {r.run_id: _log_ratio(norms.get(r.run_id)) for r in runs}
-        for fn, values in collect(runs, ratios, lambda r: name(r.hidden)).items():
-            ratio[(fn, depth)] = values
-        late = layer_stats(ctx, runs, "grad_norm")
-        late_ratios = {r.run_id: _log_ratio(late.get(r.run_id)) for r in runs}
-        for fn, values in collect(runs, late_ratios, lambda r: name(r.hidden)).items():
-            last[(fn, depth)] = values
+        runs = ctx.train(hidden=list(NON_SATURATING), init="he_normal", **common)
+        for init in INITS:
+            runs += ctx.train(hidden=list(SATURATING), init=init, **common)
+        for epoch, out in ((1, ratio), (None, last)):
+            norms = layer_stats(ctx, runs, "grad_norm", epoch=epoch)
+            ratios = {r.run_id: _log_ratio(norms.get(r.run_id)) for r in runs}
+            for label, values in collect(runs, ratios, _label).items():
+                out[(label, depth)] = values
     deep = depths[-1]
-    diffs = combine(lambda relu, *sat: min(relu - s for s in sat), ratio[("relu", deep)],
-                    *(ratio[(f, deep)] for f in SATURATING))  # fmt: skip
+    reference = ratio[("relu", deep)]
+    parts = {
+        f"{f}, {init} init": combine(lambda a, c: a - c, reference, ratio[(_part(f, init), deep)])
+        for init in INITS
+        for f in SATURATING
+    }
     fig, ax = figure("Claim 1: gradient of the first layer relative to the output layer (epoch 1)",
                      "hidden layers (depth)", "log10 |grad W_1| / |grad W_out|")  # fmt: skip
-    for fn in (*SATURATING, *NON_SATURATING):
-        band(ax, depths, [ratio[(fn, d)] for d in depths], fn)
-    ax.plot(depths, [d * math.log10(0.25) for d in depths], "k--",
+    labels = [_part(f, init) for init in INITS for f in SATURATING] + list(NON_SATURATING)
+    for label in labels:
+        style = {"ls": "--"} if label.endswith("(normal)") else {}
+        band(ax, depths, [ratio[(label, d)] for d in depths], label, **style)
+    ax.plot(depths, [d * math.log10(0.25) for d in depths], "k:",
             label="0.25^depth (sigmoid' bound)")  # fmt: skip
     ax.legend(fontsize=8)
-    fns = (*SATURATING, *NON_SATURATING)
-    table: dict[str, object] = {f"depth {d}": summary({fn: ratio[(fn, d)] for fn in fns})
+    table: dict[str, object] = {f"depth {d}": summary({k: ratio[(k, d)] for k in labels})
                                 for d in depths}  # fmt: skip
-    table[f"depth {deep}, last epoch"] = summary({fn: last[(fn, deep)] for fn in fns})
-    table[f"depth {deep}, relu minus each"] = summary(
-        {f: combine(lambda a, b: a - b, ratio[("relu", deep)], ratio[(f, deep)])
-         for f in SATURATING})  # fmt: skip
-    return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
+    table[f"depth {deep}, last epoch"] = summary({k: last[(k, deep)] for k in labels})
+    table[f"depth {deep}, relu minus each part"] = summary(parts)
+    first = next(iter(parts.values()))
+    return Measurement(first, parts=parts, table=table, plot=save(fig, ctx.plot_path()))
+
+
+def _part(fn: str, init: str) -> str:
+    """The label of a saturating function under an initialization: ``tanh (normal)``."""
+    return f"{fn} ({init})"
+
+
+def _label(run: Run) -> str:
+    """ReLU, GELU, SELU by name; sigmoid and tanh with their initialization."""
+    fn = name(run.hidden)
+    return _part(fn, run.init) if fn in SATURATING else fn
 
 
 def _log_ratio(g: np.ndarray | None) -> float:
