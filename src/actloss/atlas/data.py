@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,8 +22,122 @@ from .. import curves
 from .. import recommend as rules
 
 POINTS = 121
-# Values per parameter, by the number of parameters (keeps every entry under ~60 curves).
+# Values per parameter, by the number of parameters (keeps every entry under ~64 curves).
 _PER_PARAM = {1: 11, 2: 7}
+_PER_PARAM_MORE = 4
+
+
+@dataclass(frozen=True)
+class Family:
+    """A group of cards: the catalog's ``info.family`` with a title and one line of text."""
+
+    kind: str
+    name: str
+    title: str
+    blurb: str
+
+    @property
+    def id(self) -> str:
+        return f"family-{self.kind}-{self.name}"
+
+
+# The order in which people meet them: activations from the classic squashing functions to the
+# recent smooth ones, then losses by task. Families the catalog gains later (or a user
+# registers) follow their kind's known ones, titled by their name.
+FAMILIES = (
+    Family(
+        "activation",
+        "sigmoidal",
+        "Sigmoidal",
+        "S-shaped squashing functions and their hard and log forms: the first activations, "
+        "and the output of a binary classifier.",
+    ),
+    Family(
+        "activation",
+        "rectifier",
+        "Rectifiers",
+        "Piecewise-linear units from ReLU on: cheap, and no saturation for x > 0.",
+    ),
+    Family(
+        "activation",
+        "exponential",
+        "Exponential",
+        "ELU and its relatives (an exponential negative part that keeps the mean near 0), "
+        "and exp itself.",
+    ),
+    Family(
+        "activation",
+        "smooth",
+        "Smooth",
+        "Smooth relatives of ReLU: softplus, GELU, SiLU (swish), Mish and others.",
+    ),
+    Family("activation", "gated", "Gated", "GLU variants: one half of the input gates the other."),
+    Family(
+        "activation",
+        "softmax",
+        "Softmax family",
+        "Vector-valued normalizers along an axis: the output layer of a multi-class model.",
+    ),
+    Family("activation", "shrinkage", "Shrinkage", "Small inputs set to (or towards) zero."),
+    Family("activation", "linear", "Linear", "The identity and affine maps."),
+    Family(
+        "activation",
+        "periodic",
+        "Periodic",
+        "Snake: a periodic term added to x, for periodic data.",
+    ),
+    Family(
+        "loss",
+        "regression",
+        "Regression losses",
+        "Against the prediction for a fixed target: squared, absolute and robust losses.",
+    ),
+    Family(
+        "loss",
+        "classification",
+        "Classification losses",
+        "Cross-entropy and its variants on probabilities or logits, hinge and focal losses.",
+    ),
+    Family(
+        "loss", "margin", "Margin and ranking losses", "Losses on a margin or on pairs of scores."
+    ),
+    Family(
+        "loss",
+        "margin_softmax",
+        "Margin-based softmax losses",
+        "Angular-margin softmax losses for face recognition and metric learning.",
+    ),
+    Family(
+        "loss",
+        "distribution",
+        "Distribution losses",
+        "Divergences between distributions, distillation, the Wasserstein critic.",
+    ),
+    Family(
+        "loss",
+        "metric",
+        "Metric-learning losses",
+        "Losses on distances and similarities of embeddings.",
+    ),
+    Family("loss", "segmentation", "Segmentation losses", "Overlap losses on masks."),
+    Family("loss", "regularizer", "Regularizers", "Penalties on a list of parameter arrays."),
+)
+
+
+def grouped(fns: Sequence[al.Function]) -> list[tuple[Family, list[al.Function]]]:
+    """``fns`` grouped by family in ``FAMILIES`` order (catalog order within a family)."""
+    known = {(f.kind, f.name): f for f in FAMILIES}
+    order = list(FAMILIES)
+    for fn in fns:
+        key = (fn.info.kind, fn.info.family)
+        if key not in known:
+            known[key] = Family(fn.info.kind, fn.info.family, fn.info.family.capitalize(), "")
+            last = max((i for i, f in enumerate(order) if f.kind == fn.info.kind), default=-1)
+            order.insert(last + 1, known[key])
+    groups = [
+        (f, [fn for fn in fns if (fn.info.kind, fn.info.family) == (f.kind, f.name)]) for f in order
+    ]
+    return [(f, members) for f, members in groups if members]
 
 
 def _round(values: np.ndarray) -> list[float | None]:
@@ -33,16 +149,28 @@ def sliders(fn: al.Function) -> list[dict[str, Any]]:
     """One control per parameter the page can vary: numeric ones and choices."""
     numeric = curves.sweepable(fn)
     choice = [p.name for p in fn.info.params if p.kind == "choice"]
-    size = _PER_PARAM.get(len(numeric) + len(choice), 5)
+    size = _PER_PARAM.get(len(numeric) + len(choice), _PER_PARAM_MORE)
     out = []
     for p in fn.info.params:
         if p.name in numeric:
             values: list[Any] = curves.param_grid(fn, p.name, size)
-            out.append({"name": p.name, "kind": "range", "values": values,
-                        "default": values.index(float(p.default))})  # fmt: skip
+            out.append(
+                {
+                    "name": p.name,
+                    "kind": "range",
+                    "values": values,
+                    "default": values.index(float(p.default)),
+                }
+            )
         elif p.name in choice:
-            out.append({"name": p.name, "kind": "choice", "values": list(p.choices),
-                        "default": list(p.choices).index(p.default)})  # fmt: skip
+            out.append(
+                {
+                    "name": p.name,
+                    "kind": "choice",
+                    "values": list(p.choices),
+                    "default": list(p.choices).index(p.default),
+                }
+            )
     return out
 
 
@@ -106,6 +234,7 @@ def entry(fn: al.Function) -> dict[str, Any]:
         "task": list(info.task),
         "controls": controls,
         "xlabel": "x",
+        "axis": "x",
         "ylabel": ["f(x)", "f'(x)"],
         "note": "",
         "plot": None,
@@ -116,7 +245,7 @@ def entry(fn: al.Function) -> dict[str, Any]:
     except curves.NotPlottable as exc:
         data["reason"] = str(exc)
         return data
-    data["xlabel"], data["note"] = c.xlabel, c.note
+    data["xlabel"], data["note"], data["axis"] = c.xlabel, c.note, c.axis
     if info.kind == "loss":
         try:
             data["ylabel"] = ["loss", curves.section(fn, 1, x=probe_x).ylabel]
@@ -139,9 +268,11 @@ def recommendation_rows() -> list[dict[str, Any]]:
             if cond and names == base:
                 continue
             base = names if not cond else base
-            rows.append({
-                "task": task,
-                "when": ", ".join(cond) or "default",
-                "choices": [ch.to_dict() for ch in choices.values()],
-            })  # fmt: skip
+            rows.append(
+                {
+                    "task": task,
+                    "when": ", ".join(cond) or "default",
+                    "choices": [ch.to_dict() for ch in choices.values()],
+                }
+            )
     return rows

@@ -11,6 +11,7 @@ from typing import Any
 
 import actloss as al
 
+from .. import curves
 from . import assets, data
 
 
@@ -93,10 +94,11 @@ def _list(title: str, items: Sequence[str]) -> str:
 
 def card(fn: al.Function, entry: dict[str, Any]) -> str:
     info = fn.info
-    search = " ".join([info.name, *info.aliases, info.family, info.kind, info.summary,
-                       *info.task]).lower()  # fmt: skip
+    words = [info.name, *info.aliases, info.family, info.kind, info.summary, *info.task]
+    search = " ".join(words).lower()
     eqs = "".join(
-        f'<div class="eq"><span class="lbl">{label}</span>{_mathml(latex)}</div>'
+        f'<div class="eq"><span class="lbl">{label}</span>'
+        f'<div class="f">{_mathml(latex)}</div></div>'
         for label, latex in (
             ("function", info.formula),
             ("derivative", info.derivative),
@@ -147,7 +149,7 @@ def card(fn: al.Function, entry: dict[str, Any]) -> str:
         f'<article class="card" id="fn-{_e(info.name)}" data-name="{_e(info.name)}" '
         f'data-kind="{_e(info.kind)}" data-props="{_e(" ".join(entry["properties"]))}" '
         f'data-task="{_e(" ".join(info.task))}" data-search="{_e(search)}">'
-        f'<h3>{_e(info.name)}</h3><span class="badge kind-{_e(info.kind)}">{_e(info.kind)}</span>'
+        f'<h4>{_e(info.name)}</h4><span class="badge kind-{_e(info.kind)}">{_e(info.kind)}</span>'
         f'<span class="badge">{_e(info.family)}</span>{badges}'
         f'<p class="summary">{_e(info.summary)}</p><div class="math">{eqs}</div>{plot}'
         f"<details><summary>Details</summary>{details}</details></article>"
@@ -174,16 +176,36 @@ def recommendation_table() -> str:
             )
         rows.append(f"<tr><td>{_e(r['task'])}</td><td>{_e(r['when'])}</td>{''.join(cells)}</tr>")
     head = "<tr><th>task</th><th>when</th><th>output</th><th>loss</th><th>hidden</th></tr>"
-    return f'<table class="rec">{head}{"".join(rows)}</table>'
+    return f'<table class="rec"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def plotly_js() -> str:
+    """Plotly's basic bundle (scatter, bar, pie), shipped in ``vendor/`` (see its README)."""
+    from importlib.resources import files
+
+    return (files(__package__) / "vendor" / "plotly-basic.min.js").read_text(encoding="utf-8")
+
+
+def family_nav(groups: Sequence[tuple[data.Family, Sequence[al.Function]]]) -> str:
+    """Links to the families, one line per kind."""
+    lines = []
+    for kind, title in (("activation", "Activations"), ("loss", "Losses")):
+        links = "".join(
+            f'<a href="#{_e(f.id)}">{_e(f.title)} <small>{len(m)}</small></a>'
+            for f, m in groups
+            if f.kind == kind
+        )
+        if links:
+            lines.append(f'<p><span class="nav-kind">{title}</span>{links}</p>')
+    return f'<nav class="families" aria-label="families">{"".join(lines)}</nav>'
 
 
 def render(sections: Sequence[Section] = ()) -> str:
     """The whole page as one string: Plotly's JavaScript and all data inline."""
-    from plotly.offline import get_plotlyjs
-
     from .. import recommend as rules
 
-    fns = al.catalog()
+    groups = data.grouped(al.catalog())
+    fns = [fn for _, members in groups for fn in members]  # the page's order: by family
     entries = [data.entry(fn) for fn in fns]
     for e in entries:
         if e["plot"]:  # index of the default parameter combination, for the comparison view
@@ -191,9 +213,23 @@ def render(sections: Sequence[Section] = ()) -> str:
             for c in e["controls"]:
                 idx = idx * len(c["values"]) + c["default"]
             e["plot"]["default"] = idx
-    cards = "".join(card(fn, e) for fn, e in zip(fns, entries, strict=True))
-    font = math_font_css([_mathml(t) for fn in fns for t in (fn.info.formula, fn.info.derivative,
-                          fn.info.second_derivative) if t])  # fmt: skip
+    by_name = {e["name"]: e for e in entries}
+    families = "".join(
+        f'<section class="family" id="{_e(f.id)}" data-family="{_e(f.name)}">'
+        f"<h3>{_e(f.title)} <small>{len(members)}</small></h3>"
+        + (f'<p class="blurb">{_e(f.blurb)}</p>' if f.blurb else "")
+        + '<div class="cards">'
+        + "".join(card(fn, by_name[fn.name]) for fn in members)
+        + "</div></section>"
+        for f, members in groups
+    )
+    formulas = [
+        _mathml(t)
+        for fn in fns
+        for t in (fn.info.formula, fn.info.derivative, fn.info.second_derivative)
+        if t
+    ]
+    font = math_font_css(formulas)
     props = sorted({p for e in entries for p in e["properties"]})
     tasks = sorted({t for fn in fns for t in fn.info.task})
     preset = {r.choice for r in rules.RULES if r.slot in ("hidden", "output")}
@@ -204,15 +240,18 @@ def render(sections: Sequence[Section] = ()) -> str:
         if e["plot"]
     )
     extra_nav = "".join(f'<a href="#{_e(s.id)}">{_e(s.title)}</a>' for s in sections)
-    extra = "".join(f'<section id="{_e(s.id)}"><h2>{_e(s.title)}</h2>{s.html}</section>'
-                    for s in sections)  # fmt: skip
-    blob = json.dumps({"entries": entries}, separators=(",", ":"), allow_nan=False)
+    extra = "".join(
+        f'<section class="extra" id="{_e(s.id)}"><h2>{_e(s.title)}</h2>{s.html}</section>'
+        for s in sections
+    )
+    page_data = {"entries": entries, "axes": curves.AXES}
+    blob = json.dumps(page_data, separators=(",", ":"), allow_nan=False)
     blob = blob.replace("</", "<\\/")  # never close the script element early
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>actloss atlas</title><style>{assets.CSS}{font}</style>
-<script>{get_plotlyjs()}</script></head>
+<script>{plotly_js()}</script></head>
 <body>
 <header class="top"><h1>actloss atlas</h1><nav><a href="#functions">Functions</a>
 <a href="#compare">Compare</a><a href="#recommend">Recommendations</a>{extra_nav}</nav>
@@ -224,13 +263,15 @@ def render(sections: Sequence[Section] = ()) -> str:
 <select id="f-task" aria-label="task">{_options(tasks, "any task")}</select>
 <span id="count"></span></div></header>
 <main>
-<section id="functions"><h2>Functions</h2><div id="cards">{cards}</div></section>
+<section id="functions"><h2>Functions</h2>{family_nav(groups)}{families}</section>
 <section id="compare"><h2>Compare</h2>
-<p>Overlay any functions at their default parameters (losses against the prediction or margin).</p>
+<p>Overlay any functions at their default parameters. Curves share a plot only when their x
+means the same thing: activations against x, regression losses against the prediction,
+classification losses against the margin or score.</p>
 <div class="picker" id="picker">{picker}</div>
 <p><label><input type="radio" name="cmp-order" value="0" checked> value</label>
 <label><input type="radio" name="cmp-order" value="1"> derivative</label></p>
-<div id="compare-plot"></div></section>
+<div id="compare-plots"></div></section>
 <section id="recommend"><h2>Recommendations</h2>
 <p>Generated from the rules in <code>actloss.recommend</code>; <code>actloss recommend</code>
 prints the same with a code snippet.</p>
