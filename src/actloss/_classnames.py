@@ -69,7 +69,8 @@ def class_name(fn: Function) -> str:
         return NAMES[name]
     words = "".join(WORDS.get(w, w[:1].upper() + w[1:]) for w in name.split("_"))
     loss = fn.info.kind == "loss" and fn.info.family != "regularizer"
-    return words + "Loss" if loss else words
+    # "Loss" once: sparsemax_loss -> SparsemaxLoss (not SparsemaxLossLoss)
+    return words + "Loss" if loss and not words.endswith("Loss") else words
 
 
 def registered_entry(fn: Function) -> Function:

@@ -36,3 +36,32 @@ def test_list_prints_ranges_with_brackets(cli, monkeypatch) -> None:
     for fn in al.catalog():
         if "[" in range_text(fn.info):
             assert range_text(fn.info) in out, fn.name
+
+
+def test_show_takes_several_parameters_and_says_so(cli) -> None:
+    # Issue 13, item 21: --help said --param repeats (to compare values), show rejected it.
+    import typer
+
+    from actloss.cli import app
+
+    show = typer.main.get_command(app).commands["show"]  # type: ignore[attr-defined]
+    (option,) = [p for p in show.params if p.name == "param"]
+    assert "repeat for other parameters, one value each" in option.help
+    out = cli("show", "rrelu", "--param", "lower=0.1", "--param", "upper=0.2", "--json").stdout
+    assert '"lower": 0.1' in out and '"upper": 0.2' in out
+    err = cli("show", "elu", "--param", "alpha=0.5", "--param", "alpha=1", code=2).stderr
+    assert "alpha got several" in err and "actloss plot elu" in err
+
+
+def test_without_the_cli_extra_the_command_names_it() -> None:
+    # Issue 13, item 22: a raw "ModuleNotFoundError: typer" traceback.
+    import subprocess
+    import sys
+
+    for missing in ("typer", "rich"):
+        code = f"import sys; sys.modules[{missing!r}] = None; from actloss.cli import main; main()"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "pip install 'actloss[cli]'" in done.stderr
+        assert missing in done.stderr and "Traceback" not in done.stderr

@@ -54,6 +54,10 @@ class ActlossGroup(TyperGroup):
                          exc.exit_code)  # fmt: skip
         except typer.Abort:
             code = _fail("Aborted.", 1)
+        except ModuleNotFoundError as exc:  # an extra's package, imported when a command runs
+            if os.environ.get("ACTLOSS_DEBUG") or not exc.name:
+                raise
+            code = _fail(f"Error: {exc.name} is not installed (hint: {_install_hint(exc.name)})")
         except Exception as exc:
             if os.environ.get("ACTLOSS_DEBUG"):
                 raise
@@ -63,6 +67,18 @@ class ActlossGroup(TyperGroup):
                 1,
             )
         return _exit(code, standalone_mode)
+
+
+CLI_PACKAGES = ("typer", "rich", "click", "matplotlib", "plotly", "pylatexenc", "latex2mathml")
+LAB_PACKAGES = ("torch", "sklearn", "scipy", "optuna", "pandas")
+EXTRAS = dict.fromkeys((*CLI_PACKAGES, "ziamath"), "cli") | dict.fromkeys(LAB_PACKAGES, "lab")
+EXTRAS |= {"keras": "keras", "jax": "jax", "ray": "ray"}
+"""Top-level package -> the extra that installs it (pyproject.toml's optional dependencies)."""
+
+
+def _install_hint(module: str) -> str:
+    extra = EXTRAS.get(module.split(".")[0])
+    return f"pip install 'actloss[{extra}]'" if extra else f"pip install {module.split('.')[0]}"
 
 
 def _exit(code: int, standalone_mode: bool) -> int:

@@ -39,6 +39,16 @@ ParamOpt = Annotated[
         "'alpha=0.5' applies to every entry that has alpha).",
     ),
 ]
+ShowParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="PARAM=VALUE",
+        help="Set a parameter, e.g. alpha=0.5 (repeat for other parameters, one value each; "
+        "`actloss plot` compares values).",
+    ),
+]
 NamesArg = Annotated[
     list[str], typer.Argument(help="Catalog names or aliases.", show_default=False)
 ]

@@ -13,7 +13,7 @@ from .. import curves
 from . import _termplot
 from ._mathtext import latex_to_text
 from .listing import params_text, properties, range_text
-from .options import JsonOpt, NameArg, ParamOpt, lookup, parse_params
+from .options import JsonOpt, NameArg, ShowParamOpt, lookup, parse_params
 from .output import CliError, Output
 
 EXAMPLES = (
@@ -59,7 +59,7 @@ def _at_option() -> Any:
 def show_command(
     name: NameArg,
     at: Annotated[str, _at_option()] = DEFAULT_POINTS,
-    param: ParamOpt = None,
+    param: ShowParamOpt = None,
     plot: Annotated[bool, typer.Option("--plot/--no-plot", help="Draw a terminal plot.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
@@ -67,7 +67,9 @@ def show_command(
     fn = lookup(name)
     sets = parse_params(param, [fn])[fn.name]
     if len(sets) > 1:
-        raise CliError("show takes one value per parameter", "use `actloss plot` to compare")
+        twice = sorted(k for k in sets[0] if len({str(s[k]) for s in sets}) > 1)
+        raise CliError(f"show takes one value per parameter; {', '.join(twice)} got several",
+                       f"actloss plot {fn.name} --param ... compares values")  # fmt: skip
     params = sets[0]
     info = fn.info
     text = {k: latex_to_text(getattr(info, k)) for k in ("formula", "derivative",
