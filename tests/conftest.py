@@ -38,10 +38,30 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "actloss"))
 def pytest_configure(config: pytest.Config) -> None:
     # Set at configure time so that collection (parametrize arguments) runs under it too.
     np.seterr(divide="raise", over="raise", invalid="raise", under="ignore")
+    config.addinivalue_line(
+        "markers",
+        "compile_full: torch.compile with inductor over the whole catalog (minutes; run with "
+        "--compile-full; the default run compiles every entry with aot_eager and a "
+        "representative set with inductor)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--compile-full"):
+        return
+    keep = [i for i in items if "compile_full" not in i.keywords]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if "compile_full" in i.keywords])
+        items[:] = keep
 
 
 # ------------------------------------------------------------- actloss.fast on / off
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--compile-full",
+        action="store_true",
+        help="also run the compile_full tests (inductor over the whole catalog)",
+    )
     parser.addoption(
         "--fast-path",
         choices=("default", "on", "off", "both"),

@@ -9,6 +9,7 @@ input is promoted to the namespace's default floating dtype.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, NamedTuple
 
 import array_api_compat
@@ -133,9 +134,21 @@ def finish(xp: Any, y: Any, out_dtype: Any) -> Any:
     return xp.astype(y, out_dtype)
 
 
+def device(x: Any) -> Any:
+    """The device of array ``x``: a torch tensor's own ``device`` attribute, read directly
+    (``array_api_compat.device`` calls cached type checks that ``torch.compile`` warns
+    about), else ``array_api_compat.device`` (JAX tracers included)."""
+    if type(x) is np.ndarray:
+        return "cpu"
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(x, torch.Tensor):
+        return x.device
+    return array_api_compat.device(x)
+
+
 def constant(xp: Any, value: float, like: Any) -> Any:
     """A 0-d array holding ``value`` in the dtype and on the device of ``like``."""
-    return xp.asarray(value, dtype=like.dtype, device=array_api_compat.device(like))
+    return xp.asarray(value, dtype=like.dtype, device=device(like))
 
 
 def param_array(xp: Any, value: Any, like: Any, name: str) -> Any:

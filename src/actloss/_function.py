@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from . import _backend as B
 from . import _checks
 from . import fast as _fast
@@ -50,6 +52,10 @@ class Kernels:
         field(default_factory=dict)
     )
     check_params: Callable[[Mapping[str, Any]], None] | None = None
+    # f'(x) written in y = f(x) (elementwise) or ct @ J in y (vector): lets the adapters
+    # save the output instead of the input, as PyTorch does for sigmoid, tanh, relu, ...
+    output_grad: Kernel | None = None
+    output_vjp: Kernel | None = None
 
 
 class Function:
@@ -195,14 +201,13 @@ class Activation(Function):
             fast = self._fast_elementwise(xc, out, p, value_only=True)
             if fast is not None:
                 return fast[0]
-            y = self.kernels.value(xp, xc, **p)
-            return B.finish(xp, _keep_nan(xp, xc, y), out)
+            return B.finish(xp, self._reference_value(xp, xc, p, None), out)
         axis = p.pop("axis")
         _check_axis(self.info.name, xc, axis)
         fast_rows = self._fast_rows(xc, out, axis, None)
         if fast_rows is not None:
             return fast_rows
-        return B.finish(xp, self.kernels.value(xp, xc, axis, **p), out)
+        return B.finish(xp, self._reference_value(xp, xc, p, axis), out)
 
     @numpy_views
     def grad(self, x: Any, /, **params: Any) -> Any:
@@ -301,8 +306,7 @@ class Activation(Function):
             if fast is not None:
                 dx = fast[1]
             else:
-                assert self.kernels.grad is not None
-                dx = _keep_nan(xp, xc, ct * self.kernels.grad(xp, xc, **p))
+                dx = self._reference_vjp(xp, xc, ct, p, None)
         else:
             axis = p.pop("axis")
             _check_axis(self.info.name, xc, axis)
@@ -316,21 +320,47 @@ class Activation(Function):
                     f"cotangent must have the shape of {self.info.name}(x) {expected}, "
                     f"got {tuple(ct.shape)}"
                 )
-            assert self.kernels.vjp is not None
-            dx = self.kernels.vjp(xp, xc, ct, axis, **p)
+            dx = self._reference_vjp(xp, xc, ct, p, axis)
         dx = _out.write(dx_out, B.finish(xp, dx, out))
         if not with_params:
             return dx
         grads = {}
-        for name, kernel in self.kernels.param_grads.items():
-            value = p[name]
-            shape = tuple(getattr(value, "shape", ()))
-            layout = self.kernels.param_layouts.get(name)
-            bshape = layout(tuple(xc.shape), shape) if layout else shape
-            g = unbroadcast(xp, ct * kernel(xp, xc, **p), bshape)
-            g = xp.reshape(g, shape)
-            grads[name] = B.finish(xp, g, out) if B.is_array(value) else float(g)
+        for name, g in self._param_grads(xp, xc, ct, p).items():
+            grads[name] = B.finish(xp, g, out) if B.is_array(p[name]) else float(g)
         return dx, grads
+
+    def _param_grads(self, xp: Any, x: Any, ct: Any, p: Mapping[str, Any]) -> dict[str, Any]:
+        """d sum(ct * f(x)) / d param for each differentiable parameter, in its shape."""
+        grads = {}
+        for name, kernel in self.kernels.param_grads.items():
+            shape = tuple(getattr(p[name], "shape", ()))
+            layout = self.kernels.param_layouts.get(name)
+            bshape = layout(tuple(x.shape), shape) if layout else shape
+            g = unbroadcast(xp, ct * kernel(xp, x, **p), bshape)
+            grads[name] = xp.reshape(g, shape)
+        return grads
+
+    # ------------------------------------------------------------------ reference path
+    def plan(self, **params: Any) -> Plan:
+        """This function with ``params`` validated and resolved once, for repeated calls
+        on prepared inputs (see ``Plan``); the adapters' per-call path."""
+        return Plan(self, params)
+
+    def _reference_value(self, xp: Any, x: Any, p: Mapping[str, Any], axis: int | None) -> Any:
+        """The Array API definition's value on a compute-dtype input (NaN kept)."""
+        if self.info.elementwise:
+            return _keep_nan(xp, x, self.kernels.value(xp, x, **p))
+        return self.kernels.value(xp, x, axis, **p)
+
+    def _reference_vjp(
+        self, xp: Any, x: Any, ct: Any, p: Mapping[str, Any], axis: int | None
+    ) -> Any:
+        """The Array API definition's ct @ J on compute-dtype inputs (NaN kept)."""
+        if self.info.elementwise:
+            assert self.kernels.grad is not None
+            return _keep_nan(xp, x, ct * self.kernels.grad(xp, x, **p))
+        assert self.kernels.vjp is not None
+        return self.kernels.vjp(xp, x, ct, axis, **p)
 
     # ------------------------------------------------------------------ fast path
     def _fast_elementwise(
@@ -368,6 +398,73 @@ class Activation(Function):
                 f"array of the input's shape, so .{what} is not defined. Use "
                 f"{self.info.name}.vjp(x, cotangent) for gradients."
             )
+
+
+_FLOAT64_SCALAR = np.zeros((), dtype=np.float64)  # ``like`` for array parameters of a Plan
+
+
+class Plan:
+    """An activation with its parameters resolved once: the per-call path of trusted callers.
+
+    The adapters (``actloss.torch`` modules, the lab) build one per object; a call then
+    only picks the code that runs, with no validation and no parameter resolution:
+
+    1. a fused kernel of ``actloss.fast`` when the entry has one, its parameters are
+       scalars and ``x`` is a C-contiguous NumPy float32/float64 array;
+    2. else the entry's Array API definition on ``x``'s namespace (NaN kept for
+       elementwise entries), the same code the public methods run.
+
+    ``x`` must already be in its compute dtype (float32 for half-precision input).
+    Array-valued parameters (per-channel weights, learnable tensors) are passed per
+    call as ``tensors`` and always take the Array API definition.
+    """
+
+    __slots__ = ("axis", "fn", "fused", "params", "rows", "saves_output")
+
+    def __init__(self, fn: Activation, params: Mapping[str, Any], fused: bool = True) -> None:
+        self.fn = fn
+        resolved = fn.resolve_params(params, B.namespace(), _FLOAT64_SCALAR)
+        self.axis: int | None = resolved.pop("axis", None)
+        self.params = resolved
+        self.fused: tuple[Any, float, float] | None = None
+        self.rows: tuple[Any, float] | None = None
+        k = fn.kernels
+        # the derivative is stated in the output: adapters save y, not x
+        self.saves_output = (k.output_grad if fn.info.elementwise else k.output_vjp) is not None
+        if fused and _fast.enabled():
+            if fn.info.elementwise:
+                self.fused = _fast.elementwise_args(fn, resolved)
+            else:
+                self.rows = _fast.rowwise_args(fn)
+
+    def static_params(self) -> dict[str, Any]:
+        """The resolved parameters as keyword arguments of the public methods."""
+        return self.params if self.axis is None else {**self.params, "axis": self.axis}
+
+    def _fast_ok(self, x: Any) -> bool:
+        return _fast.eligible(x, x.dtype)
+
+    def value(self, xp: Any, x: Any, **tensors: Any) -> Any:
+        """f(x)."""
+        if self.fused is not None and not tensors and self._fast_ok(x):
+            k, p0, p1 = self.fused
+            return _fast_run().elementwise(k, x, p0, p1, value_only=True)[0]
+        if self.rows is not None and self._rows_ok(x):
+            return _fast_run().rowwise(self.rows[0], x, None, self.rows[1])
+        return self.fn._reference_value(xp, x, {**self.params, **tensors}, self.axis)
+
+    def vjp(self, xp: Any, x: Any, ct: Any, **tensors: Any) -> Any:
+        """ct @ J (for elementwise entries: ct * f'(x)); ``ct`` in x's dtype."""
+        if self.fused is not None and not tensors and self._fast_ok(x):
+            k, p0, p1 = self.fused
+            return _fast_run().elementwise(k, x, p0, p1, ct)[1]
+        if self.rows is not None and self._rows_ok(x):
+            return _fast_run().rowwise(self.rows[0], x, ct, self.rows[1])
+        return self.fn._reference_vjp(xp, x, ct, {**self.params, **tensors}, self.axis)
+
+    def _rows_ok(self, x: Any) -> bool:
+        assert self.axis is not None
+        return x.ndim > 0 and x.size > 0 and self.axis % x.ndim == x.ndim - 1 and self._fast_ok(x)
 
 
 @functools.cache

@@ -17,16 +17,18 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def _expm1_neg(xp: Any, x: Any, inv_alpha: float = 1.0) -> Any:
-    """expm1(min(x, 0) / alpha): the negative branch, never overflowing for large x."""
-    return xp.expm1(N.neg_part(xp, x) * inv_alpha)
+    """expm1(min(x, 0) / alpha): the negative branch, never overflowing for large x
+    (N.scale: x / alpha below the float range is -inf, quietly)."""
+    return xp.expm1(N.scale(xp, inv_alpha, N.neg_part(xp, x)))
 
 
 def _exp_neg(xp: Any, x: Any, inv_alpha: float = 1.0) -> Any:
-    return xp.exp(N.neg_part(xp, x) * inv_alpha)
+    return xp.exp(N.scale(xp, inv_alpha, N.neg_part(xp, x)))
 
 
 def _elu(xp: Any, x: Any, alpha: float, scale: float = 1.0) -> Any:
-    return scale * xp.where(x > 0, x, alpha * _expm1_neg(xp, x))
+    # N.scale: SELU's lambda x beyond the float range is inf, without an overflow
+    return N.scale(xp, scale, xp.where(x > 0, x, alpha * _expm1_neg(xp, x)))
 
 
 def _elu_grad(xp: Any, x: Any, alpha: float, scale: float = 1.0) -> Any:
@@ -55,6 +57,7 @@ elu = define(
         Param("alpha", 1.0, "Saturation value -alpha for x -> -inf.", constraint=non_negative()),
     ),
     value=_elu,
+    output_grad=lambda xp, y, alpha: xp.where(y > 0, xp.ones_like(y), y + alpha),
     grad=_elu_grad,
     grad2=_elu_grad2,
     output_range=Interval(-1.0, INF),
@@ -85,6 +88,9 @@ selu = define(
     second_derivative=r"f''(x) = \lambda \begin{cases} 0 & x > 0 \\ \alpha\,e^{x} & x \le 0 "
     r"\end{cases}",
     value=lambda xp, x: _elu(xp, x, SELU_ALPHA, SELU_SCALE),
+    output_grad=lambda xp, y: xp.where(
+        y > 0, SELU_SCALE * xp.ones_like(y), y + SELU_SCALE * SELU_ALPHA
+    ),
     grad=lambda xp, x: _elu_grad(xp, x, SELU_ALPHA, SELU_SCALE),
     grad2=lambda xp, x: _elu_grad2(xp, x, SELU_ALPHA, SELU_SCALE),
     output_range=Interval(-SELU_SCALE * SELU_ALPHA, INF),
@@ -112,6 +118,7 @@ celu = define(
     r"\end{cases}",
     params=(Param("alpha", 1.0, "Scale of the negative branch (> 0).", constraint=positive()),),
     value=lambda xp, x, alpha: xp.where(x > 0, x, alpha * _expm1_neg(xp, x, 1.0 / alpha)),
+    output_grad=lambda xp, y, alpha: xp.where(y > 0, xp.ones_like(y), y / alpha + 1.0),
     grad=lambda xp, x, alpha: xp.where(x > 0, xp.ones_like(x), _exp_neg(xp, x, 1.0 / alpha)),
     grad2=lambda xp, x, alpha: xp.where(
         x > 0, xp.zeros_like(x), _exp_neg(xp, x, 1.0 / alpha) / alpha
@@ -139,6 +146,7 @@ exponential = define(
     derivative=r"f'(x) = e^{x}",
     second_derivative=r"f''(x) = e^{x}",
     value=N.exp,
+    output_grad=lambda xp, y: y,
     grad=N.exp,
     grad2=N.exp,
     output_range=Interval(0.0, INF),

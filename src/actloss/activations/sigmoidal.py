@@ -29,6 +29,8 @@ sigmoid = define(
     derivative=r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)",
     second_derivative=r"\sigma''(x) = \sigma'(x)\,\bigl(1 - 2\sigma(x)\bigr)",
     value=N.sigmoid,
+    # f' from the output (saved by the adapters instead of x, as PyTorch does)
+    output_grad=lambda xp, y: y * (1.0 - y),
     grad=N.sigmoid_prime,
     # 1 - 2 sigma(x) = -tanh(x/2): no cancellation near x = 0
     grad2=lambda xp, x: -N.sigmoid_prime(xp, x) * xp.tanh(0.5 * x),
@@ -57,6 +59,7 @@ tanh = define(
     derivative=r"\tanh'(x) = 1 - \tanh^2(x) = \operatorname{sech}^2(x)",
     second_derivative=r"\tanh''(x) = -2\tanh(x)\operatorname{sech}^2(x)",
     value=lambda xp, x: xp.tanh(x),
+    output_grad=lambda xp, y: 1.0 - y * y,
     grad=N.sech2,
     grad2=lambda xp, x: -2.0 * xp.tanh(x) * N.sech2(xp, x),
     value_and_grad=lambda xp, x: (xp.tanh(x), N.sech2(xp, x)),
@@ -133,6 +136,9 @@ hard_tanh = define(
         Param("max_val", 1.0, "Upper clipping value (> min_val).", constraint=real()),
     ),
     value=lambda xp, x, min_val, max_val: xp.clip(x, min_val, max_val),
+    output_grad=lambda xp, y, min_val, max_val: xp.astype(
+        _open_mask(xp, y, min_val, max_val), y.dtype
+    ),
     grad=lambda xp, x, min_val, max_val: xp.astype(_open_mask(xp, x, min_val, max_val), x.dtype),
     grad2=lambda xp, x, min_val, max_val: xp.zeros_like(x),
     check_params=_check_hard_tanh,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import array_api_compat
-
 from .. import _numerics as N
 from .._backend import constant
+from .._backend import device as device_of
 from .._spec import Interval, Param
 from ._define import define
 
@@ -28,6 +27,11 @@ def _softmax(xp: Any, x: Any, axis: int) -> Any:
 
 def _softmax_vjp(xp: Any, x: Any, ct: Any, axis: int) -> Any:
     y = _softmax(xp, x, axis)
+    return y * (ct - xp.sum(ct * y, axis=axis, keepdims=True))
+
+
+def _softmax_output_vjp(xp: Any, y: Any, ct: Any, axis: int) -> Any:
+    """The softmax vjp from the output y (what the adapters save, as PyTorch does)."""
     return y * (ct - xp.sum(ct * y, axis=axis, keepdims=True))
 
 
@@ -56,6 +60,7 @@ softmax = define(
     r"\mathrm{vjp}(v) = y \odot (v - \langle v, y\rangle)",
     params=(AXIS,),
     value=_softmax,
+    output_vjp=_softmax_output_vjp,
     vjp=_softmax_vjp,
     output_range=Interval(0.0, 1.0, True, True),
     monotonic=None,
@@ -86,6 +91,7 @@ log_softmax = define(
     r"\qquad \mathrm{vjp}(v) = v - \operatorname{softmax}(x)\sum_i v_i",
     params=(AXIS,),
     value=_log_softmax,
+    output_vjp=lambda xp, y, ct, axis: ct - xp.exp(y) * xp.sum(ct, axis=axis, keepdims=True),
     vjp=_log_softmax_vjp,
     output_range=Interval(-math.inf, 0.0, False, True),
     monotonic=None,
@@ -108,6 +114,7 @@ softmin = define(
     r"\operatorname{softmin}(x)",
     params=(AXIS,),
     value=lambda xp, x, axis: _softmax(xp, -x, axis),
+    output_vjp=lambda xp, y, ct, axis: -_softmax_output_vjp(xp, y, ct, axis),
     vjp=lambda xp, x, ct, axis: -_softmax_vjp(xp, -x, ct, axis),
     output_range=Interval(0.0, 1.0, True, True),
     monotonic=None,
@@ -127,12 +134,14 @@ def _sparsemax_parts(xp: Any, x: Any, axis: int) -> tuple[Any, Any]:
     a = axis % x.ndim
     n = x.shape[a]
     z = N.shift_by_max(xp, x, a)  # sparsemax is shift-invariant; <= 0, finite or -inf
-    zs = xp.sort(z, axis=a, descending=True)
+    # entries below -L (L = max / (4 n) > 1) are never in the support (tau >= -1 after the
+    # shift); clamped there, the cumulative sums cannot overflow and the test below is unchanged
+    big = float(xp.finfo(x.dtype).max) / (4.0 * max(n, 1))
+    finite_low = (z < -big) & (z > -math.inf)  # -inf stays: it marks masked entries
+    zs = xp.sort(xp.where(finite_low, constant(xp, -big, z), z), axis=a, descending=True)
     shape = [1] * x.ndim
     shape[a] = n
-    k = xp.reshape(
-        xp.arange(1, n + 1, dtype=x.dtype, device=array_api_compat.device(x)), tuple(shape)
-    )
+    k = xp.reshape(xp.arange(1, n + 1, dtype=x.dtype, device=device_of(x)), tuple(shape))
     cssv = xp.cumulative_sum(zs, axis=a)
     zs_finite = xp.where(zs == -math.inf, xp.zeros_like(zs), zs)  # 1 + k*(-inf) is fine, but
     in_support = (1.0 + k * zs_finite > cssv) & (zs > -math.inf)  # keep -inf out of sums

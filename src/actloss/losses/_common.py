@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import array_api_compat
-
 from .. import _numerics as N
+from .._backend import device as device_of
 from .._backend import is_floating, is_integral
 from .._loss import Parts, check_labels, check_same_shape, fail
 from .._spec import Param
@@ -102,7 +101,7 @@ def targets(
 
 def onehot_mask(xp: Any, labels: Any, c: int) -> Any:
     """Boolean mask (labels[..., None] == arange(C)): used for gradients only."""
-    ar = xp.arange(c, dtype=labels.dtype, device=array_api_compat.device(labels))
+    ar = xp.arange(c, dtype=labels.dtype, device=device_of(labels))
     return xp.expand_dims(labels, axis=-1) == ar
 
 
@@ -121,7 +120,7 @@ def log_softmax(xp: Any, z: Any) -> Any:
 def class_weight_of(xp: Any, weight: Any, labels: Any, like: Any) -> Any:
     """weight[labels] (ones without class weights); labels out of range are clamped."""
     if weight is None:
-        return xp.ones(labels.shape, dtype=like.dtype, device=array_api_compat.device(like))
+        return xp.ones(labels.shape, dtype=like.dtype, device=device_of(like))
     idx = xp.reshape(xp.clip(labels, 0, weight.shape[0] - 1), (-1,))
     return xp.reshape(xp.take(weight, idx, axis=0), labels.shape)
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import array_api_compat
-
 from .. import _numerics as N
+from .._backend import device as device_of
 from .._loss import Parts, check_labels, check_same_shape, fail, signed_labels
 from .._spec import Interval, Param, non_negative, real
 from ._common import ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS, class_logits, float_target, need_target
@@ -112,7 +111,7 @@ def _ml_margin(xp: Any, y_true: Any, x: Any) -> Parts:
     y = check_labels(name, xp, y, c, ignore_index=-1)
     # targets are the indices before the first -1 of each row
     before_end = xp.cumulative_sum(xp.astype(y == -1, xp.int32), axis=-1) == 0
-    ar = xp.arange(c, dtype=y.dtype, device=array_api_compat.device(y))
+    ar = xp.arange(c, dtype=y.dtype, device=device_of(y))
     hit = (xp.expand_dims(y, axis=-1) == ar) & xp.expand_dims(before_end, axis=-1)
     # n_j: how often class j is listed; a repeated target counts once per listing (PyTorch)
     n = xp.sum(xp.astype(hit, x.dtype), axis=-2)  # (..., C)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import array_api_compat
-
 from .. import _checks
 from .. import _numerics as N
 from .._backend import constant
+from .._backend import device as device_of
 from .._loss import Parts, check_same_shape, fail, signed_labels, value_range
 from .._spec import Interval, Param, in_interval, non_negative, positive, real
 from ._common import ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS, float_target, log_softmax, need_target
@@ -282,7 +281,7 @@ def _ntxent(xp: Any, y_true: Any, y_pred: Any, temperature: float) -> Parts:
         raise fail(name, "embeddings must be non-zero vectors (they are normalized)")
     zh = z / r
     sim = xp.matmul(zh, zh.T) / temperature
-    ar = xp.arange(2 * n, device=array_api_compat.device(z))
+    ar = xp.arange(2 * n, device=device_of(z))
     diag = xp.expand_dims(ar, axis=1) == xp.expand_dims(ar, axis=0)
     pos = xp.expand_dims(ar, axis=0) == xp.expand_dims((ar + n) % (2 * n), axis=1)
     logits = xp.where(diag, constant(xp, -math.inf, sim), sim)  # a sample is not its own pair

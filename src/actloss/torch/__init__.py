@@ -34,7 +34,7 @@ from .._classnames import export_classes, registered_entry
 from .._function import Activation, Function
 from .._loss import Loss
 from . import functional
-from ._autograd import ActivationFunction, apply_activation
+from ._autograd import FusedActivation, TracedActivation, apply_activation, force_traced
 from ._losses import LossModule, make_loss_class
 from ._modules import ActivationModule, make_activation_class
 
@@ -99,10 +99,12 @@ def _torch_names(fn: Function, params: dict[str, Any]) -> dict[str, Any]:
 _GENERATED = export_classes(globals(), module_class)
 
 __all__ = [
-    "ActivationFunction",
+    "FusedActivation",
+    "TracedActivation",
     "ActivationModule",
     "LossModule",
     "apply_activation",
+    "force_traced",
     "functional",
     "module",
     "module_class",

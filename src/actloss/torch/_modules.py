@@ -20,9 +20,9 @@ import torch
 from torch import nn
 
 from .._classnames import class_name
-from .._function import Activation
+from .._function import Activation, Plan
 from .._spec import Param
-from ._autograd import apply_activation
+from ._autograd import plan_for, run
 
 _P = inspect.Parameter
 
@@ -99,7 +99,11 @@ class ActivationModule(nn.Module):
                 self.num_parameters = n
                 self.init = value
                 self._add_learnable(arg, value, (n,))
+        self._tensors = tuple(
+            k for k, v in self.core_params().items() if isinstance(v, torch.Tensor)
+        )
         self._validate()
+        self._plan: Plan = plan_for(self.function, self._static())
 
     def _add_learnable(self, arg: _Arg, value: Any, shape: tuple[int, ...]) -> None:
         """A learnable parameter: an ``nn.Parameter`` (or, with learnable=False, a fixed value)."""
@@ -152,10 +156,23 @@ class ActivationModule(nn.Module):
                 out[p.name] = getattr(self, p.name)
         return out
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        fixed = self.__dict__.get("_fixed", ())
+        super().__setattr__(name, value)
+        if (name in fixed or name == "dim") and "_plan" in self.__dict__:
+            if name in fixed:  # a fixed parameter changed: a new plan
+                fixed[name] = value
+            self._plan = plan_for(self.function, self._static())
+
+    def _static(self) -> tuple[tuple[str, Any], ...]:
+        """The fixed (non-tensor) parameters, ``axis`` included."""
+        return tuple((k, v) for k, v in self.core_params().items() if k not in self._tensors)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.training and self.function.info.name in TRAINING_FORWARD:
             return TRAINING_FORWARD[self.function.info.name](self, x)
-        return apply_activation(self.function, x, self.core_params())
+        # the plan: parameters validated and resolved once, when the module was built
+        return run(self._plan, x, {n: getattr(self, n) for n in self._tensors})
 
     def reset_parameters(self) -> None:
         """Set learnable parameters back to their initial values."""
