@@ -63,7 +63,7 @@ def log_sigmoid(xp: Any, x: Any) -> Any:
 
 def sech2(xp: Any, x: Any) -> Any:
     """sech(x)^2 = 4 e / (1 + e)^2 with e = exp(-2|x|): cosh never overflows."""
-    e = xp.exp(-2.0 * xp.abs(x))
+    e = xp.exp(-2.0 * xp.clip(xp.abs(x), 0.0, 1e4))  # exp(-2e4) == 0; 2|x| never overflows
     return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
 
@@ -74,6 +74,31 @@ def exp(xp: Any, x: Any) -> Any:
     limit = math.log(float(fi.max)) * (1.0 - 2.0 * float(fi.eps))
     safe = xp.minimum(x, constant(xp, limit, x))  # the branch not taken stays finite
     return xp.where(x > limit, constant(xp, math.inf, x), xp.exp(safe))
+
+
+def scale(xp: Any, k: Any, x: Any) -> Any:
+    """k * x, with +-inf (and no overflow warning) where the product exceeds the dtype's range.
+
+    ``k`` is a number or an array broadcasting against ``x``; ``x`` may hold +-inf and NaN.
+    """
+    top = float(xp.finfo(x.dtype).max)
+    if isinstance(k, (int, float)):
+        if abs(k) <= 1.0:
+            return k * x
+        lim = top / abs(k)
+    else:
+        lim = top / xp.maximum(xp.abs(k), constant(xp, 1.0, x))
+    over = xp.abs(x) > lim
+    safe = k * xp.where(over, xp.zeros_like(x), x)  # the branch not taken stays finite
+    sign = xp.where((x > 0) == (k > 0), constant(xp, math.inf, x), constant(xp, -math.inf, x))
+    return xp.where(over & (k != 0), sign, safe)
+
+
+def clamp_abs(xp: Any, x: Any, limit: Any) -> Any:
+    """x clipped to [-limit, limit] (``limit`` a number or an array; NaN stays NaN)."""
+    if isinstance(limit, (int, float)):
+        return xp.clip(x, -limit, limit)
+    return xp.where(x > limit, limit, xp.where(x < -limit, -limit, x))
 
 
 def finite_or_zero(xp: Any, x: Any) -> Any:
@@ -216,8 +241,11 @@ def shift_by_max(xp: Any, x: Any, axis: int) -> Any:
     """
     m = xp.max(x, axis=axis, keepdims=True)
     m_safe = xp.where(xp.isfinite(m), m, xp.zeros_like(m))  # never inf - inf
-    z = x - m_safe
     neg_inf = constant(xp, -math.inf, x)
+    # x - m below the float range (x < 0 < m, e.g. -max - max) is -inf, without an overflow
+    top = float(xp.finfo(x.dtype).max)
+    far = (x < 0) & (m_safe > 0) & (x < -(top - m_safe))
+    z = xp.where(far, neg_inf, xp.where(far, m_safe, x) - m_safe)
     at_top = xp.where(x == math.inf, xp.zeros_like(x), neg_inf)
     # a row holding NaN becomes all NaN here, so that exp never sees its large finite entries
     return xp.where(xp.isnan(m), m, xp.where(m == math.inf, at_top, z))
@@ -274,7 +302,18 @@ def mul0(xp: Any, a: Any, b: Any) -> Any:
     input through an open one: the product is 0 for every value of the other factor).
     NaN still propagates."""
     zero = ((b == 0) & xp.isinf(a)) | ((a == 0) & xp.isinf(b))
-    return xp.where(zero, xp.zeros_like(a), a) * xp.where(zero, xp.zeros_like(b), b)
+    return mul(xp, xp.where(zero, xp.zeros_like(a), a), xp.where(zero, xp.zeros_like(b), b))
+
+
+def mul(xp: Any, a: Any, b: Any) -> Any:
+    """a * b (arrays of one dtype), +-inf without an overflow warning where the product is
+    beyond the dtype's range (e.g. max * sqrt(max) through a gate)."""
+    top = float(xp.finfo(a.dtype).max)
+    over = (xp.abs(a) > top / xp.maximum(xp.abs(b), constant(xp, 1.0, b))) & (b != 0)
+    inf = constant(xp, math.inf, a)
+    sign = xp.where((a > 0) == (b > 0), inf, -inf)
+    zero = xp.zeros_like(a)
+    return xp.where(over, sign, xp.where(over, zero, a) * xp.where(over, zero, b))
 
 
 def polyval(coefficients: tuple[float, ...], z: Any) -> Any:

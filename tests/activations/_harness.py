@@ -188,8 +188,9 @@ def ref_derivatives(
 def ref_third(fn: al.Function, x: np.ndarray, params: Mapping[str, Any]) -> np.ndarray:
     """|f'''| scale for grad2 tolerances: a central difference of the reference f''."""
     h = 1e-5 * np.maximum(1.0, np.abs(x))
-    hi = ref_derivatives(fn, x + h, params)[2]
-    lo = ref_derivatives(fn, x - h, params)[2]
+    with np.errstate(over="ignore"):  # x +- h at the dtype's maximum: inf, no scale there
+        hi = ref_derivatives(fn, x + h, params)[2]
+        lo = ref_derivatives(fn, x - h, params)[2]
     if hi is None or lo is None:
         return np.zeros_like(x)
     with np.errstate(all="ignore"):
@@ -295,10 +296,12 @@ def finite_difference(f: Any, x: np.ndarray, h: float) -> np.ndarray:
 
 
 def extreme_values(dtype: Any, *, include_nonfinite: bool = True) -> np.ndarray:
-    """0, -0.0, +-smallest subnormal, +-1, +-11.1, +-88.8, +-710, +-1e4, +-inf, nan."""
-    tiny = float(np.finfo(dtype).smallest_subnormal)
+    """0, -0.0, +-smallest subnormal, +-1, +-11.1, +-88.8, +-710, +-1e4, +-sqrt(max), +-max
+    (the dtype's largest finite value, where x^2 and x * x overflow), +-inf, nan."""
+    fi = np.finfo(dtype)
+    tiny = float(fi.smallest_subnormal)
     vals: list[float] = [0.0, -0.0, tiny, -tiny]
-    for v in (1.0, 11.1, 88.8, 710.0, 1e4):
+    for v in (1.0, 11.1, 88.8, 710.0, 1e4, math.sqrt(float(fi.max)), float(fi.max)):
         vals += [v, -v]
     if include_nonfinite:
         vals += [math.inf, -math.inf, math.nan]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -106,6 +107,9 @@ def _sparsemax(x: Tensor, axis: int) -> Tensor:
     out = []
     for row in rows:
         row = row - torch.max(row).detach()  # sparsemax is shift-invariant; keeps 1 + j z exact
+        # entries below -1 are never in the support; clamped at -1e300 the sums below cannot
+        # overflow (rows holding -max and +max)
+        row = torch.clamp(row, min=-1e300)
         z, _ = torch.sort(row, descending=True)
         zv = z.detach().tolist()
         k = 0
@@ -123,7 +127,9 @@ def _squareplus(x: Tensor, b: float) -> Tensor:
 
 
 def _sparse_plus(x: Tensor) -> Tensor:
-    mid = 0.25 * (x + 1.0) ** 2
+    # the middle piece on x clipped to [-1, 1]: (x + 1)^2 overflows at the float maximum,
+    # and torch.where's backward then gives 0 * inf = NaN for the branch not taken
+    mid = 0.25 * (torch.clamp(x, -1.0, 1.0) + 1.0) ** 2
     return torch.where(x <= -1.0, torch.zeros_like(x), torch.where(x >= 1.0, x, mid))
 
 
@@ -151,6 +157,19 @@ SIGMOID_UNDERFLOW = (
     "a float64 subnormal, so inf * sigmoid(-710) = inf; the probe gives 0"
 )
 SIGMOID_710 = {("value", -710.0): SIGMOID_UNDERFLOW}
+
+# +-sqrt(max) and +-max of float16, float32 and float64 as the extreme matrix holds them
+_DTYPES = (np.float16, np.float32, np.float64)
+MAX_X = tuple(s * float(np.finfo(d).max) for d in _DTYPES for s in (1.0, -1.0))
+SQRT_MAX_X = tuple(
+    s * float(np.asarray(math.sqrt(float(np.finfo(d).max)), dtype=d))
+    for d in _DTYPES
+    for s in (1.0, -1.0)
+)
+TORCH_OVERFLOW = (
+    "torch's formula overflows an intermediate at the float maximum ({}), giving {}; the "
+    "catalog's value is {} (tests/activations/test_extremes.py pins it)"
+)
 GATE_SKIP = {(math.inf, -710.0): SIGMOID_UNDERFLOW, (-math.inf, -710.0): SIGMOID_UNDERFLOW}
 GELU_TAIL = (
     "torch's gelu(-11.1) cancels to 0 (1 + erf), the true value is -6.4e-28, so "
@@ -257,6 +276,11 @@ REFERENCES: dict[str, Ref] = {
     "softsign": Ref(
         lambda x: F.softsign(x),
         "PyTorch",
+        extreme_skip={
+            ("grad", x): "torch's autograd of x / (1 + |x|) cancels to 0 in float64 at 1.8e19 "
+            "(1/(1+|x|) - |x|/(1+|x|)^2); the catalog's 1/(1+|x|)^2 = 2.9e-39 is exact"
+            for x in SQRT_MAX_X
+        },
         pinned=(Pinned(3.0, 0.75, "by hand"), Pinned(-3.0, 1 / 16, "by hand", what="grad")),
     ),
     "log_sigmoid": Ref(
@@ -303,6 +327,18 @@ REFERENCES: dict[str, Ref] = {
     "gelu": Ref(
         lambda x, approximate: F.gelu(x, approximate=approximate),
         "PyTorch",
+        extreme_skip={
+            **{
+                ("grad2", x): TORCH_OVERFLOW.format(
+                    "x^2 in phi(x) (2 - x^2) and x^3 in the tanh form", "NaN", "0"
+                )
+                for x in (*MAX_X, *SQRT_MAX_X[4:])
+            },
+            **{
+                ("grad", x): TORCH_OVERFLOW.format("x^3 (tanh form)", "NaN", "0 or 1")
+                for x in MAX_X
+            },
+        },
         params=({}, {"approximate": "tanh"}),
         tol={
             "value": cancels("x (1 + erf(x / sqrt 2)) / 2 (and 0.5 x (1 + tanh u))", 4e-15),
@@ -340,7 +376,13 @@ REFERENCES: dict[str, Ref] = {
         lambda x, beta: x * torch.sigmoid(_as_t(beta, x) * x),
         "formula",
         params=({}, {"beta": 1.7}, {"beta": -0.5}),
-        extreme_skip=SIGMOID_710,
+        extreme_skip={
+            **SIGMOID_710,
+            **{
+                ("grad2", x): TORCH_OVERFLOW.format("beta x for beta = 1.7", "NaN", "0")
+                for x in MAX_X
+            },
+        },
         tol={
             "param_grad": cancels("x^2 s (1 - s) for d/dbeta (error ~eps x^2)", 1e-12),
             "grad": cancels("autograd of sigmoid: s (1 - s)", 4e-15),
@@ -355,7 +397,7 @@ REFERENCES: dict[str, Ref] = {
         extreme_skip={
             ("grad2", x): "torch's mish double backward gives NaN (inf * 0) at large x; "
             "the true value is about -x exp(-2x) -> -0"
-            for x in (710.0, 10000.0)
+            for x in (710.0, 10000.0, *SQRT_MAX_X[::2], *MAX_X[::2])
         },
         tol={
             "value": cancels("x tanh(softplus(x))", 4e-15),
@@ -397,6 +439,17 @@ REFERENCES: dict[str, Ref] = {
         params=({}, {"b": 1.0}),
         limit_probe=1e150,
         limit_probe_reason="the plain formula squares x, which overflows at 1e300",
+        extreme_skip={
+            **{
+                ("value", x): TORCH_OVERFLOW.format("x^2", "inf", "x (x > 0), b / (4|x|) (x < 0)")
+                for x in MAX_X
+            },
+            **{
+                ("grad", x): TORCH_OVERFLOW.format("x^2", "x / inf = 0, so 1/2", "1 or 0")
+                for x in MAX_X
+            },
+            **{("grad2", x): TORCH_OVERFLOW.format("x^2", "NaN", "b / (2 r^3) = 0") for x in MAX_X},
+        },
         tol={
             "value": Tol(
                 1e-10,
@@ -417,11 +470,33 @@ REFERENCES: dict[str, Ref] = {
     "hard_swish": Ref(
         lambda x: F.hardswish(x),
         "PyTorch",
+        extreme_skip={
+            ("value", x): TORCH_OVERFLOW.format("x relu6(x + 3)", "inf", "x (relu6(x + 3) / 6) = x")
+            for x in MAX_X
+        },
         pinned=(Pinned(1.0, 2 / 3, "by hand"), Pinned(-1.5, -0.375, "by hand (minimum)")),
     ),
     "snake": Ref(
         lambda x, a: x + torch.sin(_as_t(a, x) * x) ** 2 / _as_t(a, x),
         "formula",
+        extreme_skip={
+            **{
+                ("value", x): TORCH_OVERFLOW.format("a x for a = 2.5", "sin(inf) = NaN", "x")
+                for x in MAX_X
+            },
+            **{
+                ("grad", x): "a x (a = 2.5) is beyond float32's range: the phase is not "
+                "representable in the compute dtype, the catalog gives NaN (its notes); the "
+                "reference is evaluated in float64"
+                for x in MAX_X[2:4]
+            },
+            **{
+                (what, x): "float32 rounds a x (a = 2.5) at |x| = 1.8e19 by far more than the "
+                "period: the phase, and so sin(2ax), differs from the float64 reference's"
+                for x in (*MAX_X[2:4], *SQRT_MAX_X[2:4])
+                for what in ("grad", "grad2")
+            },
+        },
         params=({}, {"a": 0.6}, {"a": 2.5}),
         param_samples={"a": (0.6, 2.5)},
         limits={

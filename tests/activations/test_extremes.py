@@ -51,11 +51,12 @@ def test_extreme_matrix(fn, params, dtype):
     finite = np.isfinite(x)
     xf = x[finite].astype(np.float64)
     refs = ref_derivatives(fn, xf, params)
-    scales = [
-        xf * refs[1],
-        xf * refs[2] if refs[2] is not None else 0.0,
-        xf * ref_third(fn, xf, params),
-    ]
+    with np.errstate(over="ignore", invalid="ignore"):  # x f' at the float maximum: inf
+        scales = [
+            _finite_scale(xf * refs[1]),
+            _finite_scale(xf * refs[2]) if refs[2] is not None else 0.0,
+            _finite_scale(xf * ref_third(fn, xf, params)),
+        ]
     kink = near_kink(fn, params, xf, 0.0)
     for k, (what, out, ref) in enumerate(zip(WHAT, outs, refs, strict=True)):
         if ref is None or (k == 2 and ref_of(fn).skip.get("grad2_autograd")):
@@ -90,6 +91,14 @@ def test_extreme_matrix(fn, params, dtype):
                 atol=0.0,
                 what=f"{fn.name}{params} {what} at x = {sign} (limit)",
             )
+
+
+def _finite_scale(s):
+    """A sensitivity scale |x f'| kept finite (it overflows at the float maximum, where an
+    ulp of x is ~1e292: the input's rounding alone allows any change of a bounded f')."""
+    return np.where(
+        np.isnan(s), 0.0, np.clip(s, -np.finfo(np.float64).max, np.finfo(np.float64).max)
+    )
 
 
 @pytest.mark.parametrize(("fn", "params"), ALL_CASES)
@@ -149,12 +158,39 @@ def test_param_grad_on_the_extreme_matrix(fn, name, value):
     pt = torch.full((int(finite.sum()),), float(value), dtype=torch.float64, requires_grad=True)
     (dp,) = torch.autograd.grad(f(torch.tensor(x[finite]), **{**params, name: pt}).sum(), pt)
     rtol, atol = tol_for(fn, "param_grad", "float64")
+    with np.errstate(over="ignore"):
+        scale = _finite_scale(np.abs(x[finite]) * np.abs(dp.numpy()))
     assert_close(
         got[finite],
         dp.numpy(),
         rtol=rtol,
         atol=atol,
-        scale=np.abs(x[finite]) * np.abs(dp.numpy()),
+        scale=scale,
         x=x[finite],
         what=f"{fn.name} d/d{name} at finite extremes",
     )
+
+
+@pytest.mark.parametrize("use_fast", [True, False], ids=["fast", "reference"])
+def test_values_at_the_float_maximum_pinned(use_fast):
+    """Issue 13: NaN or inf where the value is defined, at the largest finite floats (by hand:
+    each derivative is 0 or 1 there to all digits, each value x; snake's grad from s, c of
+    a x = 1e308 as math.sin/cos in float64)."""
+    import actloss as al
+    from actloss import fast
+
+    big64 = np.array([1e200, -1e200, 1e308, -1e308])
+    big32 = np.array([1e20, -1e20, 3e38, -3e38], dtype=np.float32)
+    s, c = math.sin(1e308), math.cos(1e308)
+    with fast.use(use_fast), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for x in (big64, big32):
+            np.testing.assert_array_equal(al.get("gelu").grad2(x), 0.0)
+            np.testing.assert_array_equal(al.get("gelu_tanh").grad2(x), 0.0)
+            np.testing.assert_array_equal(al.get("mish").grad2(x), 0.0)
+            np.testing.assert_array_equal(al.get("gelu_tanh").grad(x), (x > 0).astype(x.dtype))
+            np.testing.assert_array_equal(al.get("swish").grad(x, beta=1.7), x > 0)
+        assert al.get("hard_swish")(np.array([1e308]))[0] == 1e308
+        assert al.get("snake").grad(np.array([1e308]))[0] == pytest.approx((s + c) ** 2, rel=1e-15)
+        assert al.get("selu")(np.array([1.75e308]))[0] == math.inf  # 1.0507 x: beyond the range
+        assert al.get("squareplus")(np.array([1e308]))[0] == 1e308

@@ -42,10 +42,10 @@ def _limit(at_a: np.ndarray, at_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return limit, settled | diverging
 
 
-@pytest.mark.parametrize("fast_path", [True, False], ids=["fast", "reference"])
+@pytest.mark.parametrize("use_fast", [True, False], ids=["fast", "reference"])
 @pytest.mark.parametrize("name", _logit_losses())
-def test_minus_infinite_logits_give_the_limit(name: str, fast_path: bool) -> None:
-    with fast.use(fast_path):
+def test_minus_infinite_logits_give_the_limit(name: str, use_fast: bool) -> None:
+    with fast.use(use_fast):
         _check_limits(name)
 
 
@@ -83,14 +83,14 @@ def test_sparsemax_loss_at_masked_classes() -> None:
     )
 
 
-@pytest.mark.parametrize("fast_path", [True, False], ids=["fast", "reference"])
-def test_distillation_ignores_a_class_the_teacher_masks(fast_path: bool) -> None:
+@pytest.mark.parametrize("use_fast", [True, False], ids=["fast", "reference"])
+def test_distillation_ignores_a_class_the_teacher_masks(use_fast: bool) -> None:
     # a class at -inf in the teacher's logits (p = 0) adds nothing, also where the student
     # masks it too: the loss equals the loss on the other classes (by definition of KL)
     t = np.array([[1.0, -np.inf, 0.5], [0.2, -np.inf, -1.0]])
     s = np.array([[0.3, -np.inf, -0.2], [0.1, 2.0, 0.4]])
     f = al.get("distillation")
-    with fast.use(fast_path):
+    with fast.use(use_fast):
         got = f(t, s, reduction="none")
         g = f.grad(t, s, reduction="sum")
     sub = f(t[:1, [0, 2]], s[:1, [0, 2]], reduction="none")

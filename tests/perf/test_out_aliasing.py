@@ -38,13 +38,13 @@ def _shifted_pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return va, vb
 
 
-@pytest.mark.parametrize("fast_path", [True, False], ids=["fast", "reference"])
+@pytest.mark.parametrize("use_fast", [True, False], ids=["fast", "reference"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 @pytest.mark.parametrize("fn", ACTIVATIONS, ids=lambda f: f.name)
-def test_vjp_out_aliasing_an_input(fn: al.Activation, dtype: Any, fast_path: bool) -> None:
+def test_vjp_out_aliasing_an_input(fn: al.Activation, dtype: Any, use_fast: bool) -> None:
     x = _x(dtype)
     ct = _ct(dtype) if fn.info.family != "gated" else _ct(dtype)[:, :2]
-    with fast.use(fast_path):
+    with fast.use(use_fast):
         expected = fn.vjp(x, ct)
         # out is the cotangent (a training loop's in-place backward)
         if ct.shape == x.shape:
@@ -65,14 +65,14 @@ def test_vjp_out_aliasing_an_input(fn: al.Activation, dtype: Any, fast_path: boo
             np.testing.assert_array_equal(out, expected, err_msg="out overlapping ct")
 
 
-@pytest.mark.parametrize("fast_path", [True, False], ids=["fast", "reference"])
+@pytest.mark.parametrize("use_fast", [True, False], ids=["fast", "reference"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 @pytest.mark.parametrize("fn", ELEMENTWISE, ids=lambda f: f.name)
 def test_value_and_grad_out_aliasing_the_input(
-    fn: al.Activation, dtype: Any, fast_path: bool
+    fn: al.Activation, dtype: Any, use_fast: bool
 ) -> None:
     x = _x(dtype)
-    with fast.use(fast_path):
+    with fast.use(use_fast):
         y0, d0 = fn.value_and_grad(x)
         for which in (0, 1):
             xx = x.copy()

@@ -65,7 +65,12 @@ def _gated(
     def vjp(xp: Any, x: Any, ct: Any, axis: int, **p: Any) -> Any:
         a, b = _halves(name, xp, x, axis)
         da = N.mul0(xp, ct, _keep_nan(xp, b, g.value(xp, b, **p)))
-        db = N.mul0(xp, N.mul0(xp, ct, a), _keep_nan(xp, b, grad(xp, b, **p)))
+        # ct a g'(b) with a multiplied by the smaller of |ct|, |g'| first: at a near the float
+        # maximum either order alone can overflow where the product is finite
+        gp = _keep_nan(xp, b, grad(xp, b, **p))
+        small_ct = xp.abs(ct) <= xp.abs(gp)
+        first, second = xp.where(small_ct, ct, gp), xp.where(small_ct, gp, ct)
+        db = N.mul0(xp, N.mul0(xp, a, first), second)
         return xp.concat((da, db), axis=axis)
 
     return define(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .. import _numerics as N
 from .._spec import Interval, Param, real
 from ._define import define
 
@@ -51,7 +52,10 @@ affine = define(
             "intercept", 0.0, "Shift b.", constraint=real(), learnable=True, no_weight_decay=True
         ),
     ),
-    value=lambda xp, x, slope, intercept: slope * _affine_input(xp, x, slope) + intercept,
+    # N.scale: a x beyond the float range is +-inf, without an overflow
+    value=lambda xp, x, slope, intercept: (
+        N.scale(xp, slope, _affine_input(xp, x, slope)) + intercept
+    ),
     grad=lambda xp, x, slope, intercept: slope * xp.ones_like(x),
     grad2=lambda xp, x, slope, intercept: xp.zeros_like(x),
     param_grads={

@@ -38,7 +38,7 @@ def _gelu_grad(xp: Any, x: Any, approximate: str) -> Any:
     xf = N.finite_or_zero(xp, x)
     if approximate == "tanh":
         _, du, s, ds = _gelu_tanh_parts(xp, xf)
-        g = s + 2.0 * xf * du * ds
+        g = s + xf * (2.0 * du * ds)  # ds = 0 for |x| > 100: x * 0, never 2 x overflowing
     else:
         g = N.normal_cdf(xp, xf) + xf * N.normal_pdf(xp, xf)
     return N.with_limits(xp, x, g, 0.0, 1.0)
@@ -48,12 +48,13 @@ def _gelu_grad2(xp: Any, x: Any, approximate: str) -> Any:
     xf = N.finite_or_zero(xp, x)
     if approximate == "tanh":
         u, du, _, ds = _gelu_tanh_parts(xp, xf)
-        xc = xp.clip(xf, -100.0, 100.0)
+        xc = xp.clip(xf, -100.0, 100.0)  # ds = 0 beyond: x clipped there changes nothing
         d2u = N.SQRT_2_OVER_PI * 6.0 * GELU_C * xc
         # d/dx [s(2u) + 2 x u' s'(2u)], with s''(z) = -s'(z) tanh(z / 2)
-        g2 = ds * (4.0 * du + 2.0 * xf * d2u - 4.0 * xf * du * du * xp.tanh(u))
+        g2 = ds * (4.0 * du + 2.0 * xc * d2u - 4.0 * xc * du * du * xp.tanh(u))
     else:
-        g2 = N.normal_pdf(xp, xf) * (2.0 - xf * xf)
+        xc = xp.clip(xf, -40.0, 40.0)  # phi(x) = 0 beyond (as normal_pdf): x^2 never overflows
+        g2 = N.normal_pdf(xp, xf) * (2.0 - xc * xc)
     return N.with_limits(xp, x, g2, 0.0, 0.0)
 
 
@@ -124,21 +125,31 @@ def _swish_limits(xp: Any, x: Any, y: Any, beta: Any, what: str) -> Any:
     return xp.where(xp.isinf(x), lim, y)
 
 
+def _beta_x(xp: Any, xf: Any, beta: Any) -> Any:
+    """beta x on x clipped to +-max / (4 max(|beta|, 1)): finite (|z| <= max / 4, so z s'(z)
+    is 0, not inf * 0) and far beyond where sigmoid saturates, unless |beta| < 1e-300."""
+    top = float(xp.finfo(xf.dtype).max) / 4.0
+    if isinstance(beta, (int, float)):
+        return beta * N.clamp_abs(xp, xf, top / max(abs(beta), 1.0))
+    lim = top / xp.maximum(xp.abs(beta), constant(xp, 1.0, xf))
+    return beta * N.clamp_abs(xp, xf, lim)
+
+
 def _swish(xp: Any, x: Any, beta: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
-    return _swish_limits(xp, x, xf * N.sigmoid(xp, beta * xf), beta, "value")
+    return _swish_limits(xp, x, xf * N.sigmoid(xp, _beta_x(xp, xf, beta)), beta, "value")
 
 
 def _swish_grad(xp: Any, x: Any, beta: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
-    z = beta * xf
+    z = _beta_x(xp, xf, beta)
     g = N.sigmoid(xp, z) + z * N.sigmoid_prime(xp, z)
     return _swish_limits(xp, x, g, beta, "grad")
 
 
 def _swish_grad2(xp: Any, x: Any, beta: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
-    z = beta * xf
+    z = _beta_x(xp, xf, beta)
     # d/dx [s(z) + z s'(z)] = beta s'(z) (2 + z (1 - 2 s(z))), 1 - 2 s(z) = -tanh(z / 2)
     g2 = beta * N.sigmoid_prime(xp, z) * (2.0 - z * xp.tanh(0.5 * z))
     return _swish_limits(xp, x, g2, beta, "grad2")
@@ -146,7 +157,9 @@ def _swish_grad2(xp: Any, x: Any, beta: Any) -> Any:
 
 def _swish_dbeta(xp: Any, x: Any, beta: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
-    return _swish_limits(xp, x, xf * xf * N.sigmoid_prime(xp, beta * xf), beta, "grad2")
+    # x (x s'(beta x)): s' is 0 where x^2 would overflow, so x * 0 first, never inf * 0
+    dz = xf * (xf * N.sigmoid_prime(xp, _beta_x(xp, xf, beta)))
+    return _swish_limits(xp, x, dz, beta, "grad2")
 
 
 SWISH_REFS = (
@@ -226,14 +239,17 @@ def _mish(xp: Any, x: Any) -> Any:
 def _mish_grad(xp: Any, x: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
     t, s2, s = _mish_parts(xp, xf)
-    return N.with_limits(xp, x, t + xf * s2 * s, 0.0, 1.0)
+    xc = xp.clip(xf, -1e4, 1e4)  # S s = 0 beyond: x clipped there changes nothing
+    return N.with_limits(xp, x, t + xc * s2 * s, 0.0, 1.0)
 
 
 def _mish_grad2(xp: Any, x: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
     t, s2, s = _mish_parts(xp, xf)
-    # d/dx [t + x S s] with t' = S s, S' = -2 t S s, s' = s (1 - s)
-    return N.with_limits(xp, x, s2 * s * (2.0 + xf * ((1.0 - s) - 2.0 * t * s)), 0.0, 0.0)
+    # d/dx [t + x S s] with t' = S s, S' = -2 t S s, s' = s (1 - s); S s = 0 for |x| > 1e4,
+    # so x is clipped there (x (...) would overflow to inf and give inf * 0)
+    xc = xp.clip(xf, -1e4, 1e4)
+    return N.with_limits(xp, x, s2 * s * (2.0 + xc * ((1.0 - s) - 2.0 * t * s)), 0.0, 0.0)
 
 
 mish = define(
@@ -262,8 +278,13 @@ mish = define(
 
 
 # ----------------------------------------------------------------------------- softplus
+def _softplus_z(xp: Any, x: Any, beta: float) -> Any:
+    """beta x on x clipped to +-max / (4 max(beta, 1)): finite, and beyond every threshold."""
+    return beta * N.clamp_abs(xp, x, float(xp.finfo(x.dtype).max) / 4.0 / max(beta, 1.0))
+
+
 def _softplus(xp: Any, x: Any, beta: float, threshold: float) -> Any:
-    z = beta * x
+    z = _softplus_z(xp, x, beta)
     return xp.where(z > threshold, x, N.softplus(xp, z) / beta)
 
 
@@ -285,10 +306,12 @@ softplus = define(
     ),
     value=_softplus,
     grad=lambda xp, x, beta, threshold: xp.where(
-        beta * x > threshold, xp.ones_like(x), N.sigmoid(xp, beta * x)
+        (z := _softplus_z(xp, x, beta)) > threshold, xp.ones_like(x), N.sigmoid(xp, z)
     ),
     grad2=lambda xp, x, beta, threshold: xp.where(
-        beta * x > threshold, xp.zeros_like(x), beta * N.sigmoid_prime(xp, beta * x)
+        (z := _softplus_z(xp, x, beta)) > threshold,
+        xp.zeros_like(x),
+        beta * N.sigmoid_prime(xp, z),
     ),
     output_range=Interval(0.0, INF),
     monotonic=True,
@@ -317,8 +340,10 @@ softplus = define(
 def _squareplus(xp: Any, x: Any, b: float) -> Any:
     xf = N.finite_or_zero(xp, x)
     r = xp.hypot(xf, constant(xp, math.sqrt(b), xf))  # sqrt(x^2 + b) without overflow
-    pos = 0.5 * (N.relu(xp, xf) + r)
-    neg = b / (2.0 * (r - N.neg_part(xp, xf)))  # (x + r) / 2 rewritten: no cancellation
+    # halves first: x + r would overflow at the float maximum
+    pos = 0.5 * N.relu(xp, xf) + 0.5 * r
+    # (x + r) / 2 rewritten as b / (2 (r - x)): no cancellation; = (b / 4) / ((r - x) / 2)
+    neg = (0.25 * b) / (0.5 * r - 0.5 * N.neg_part(xp, xf))
     return N.with_limits(xp, x, xp.where(xf >= 0, pos, neg), 0.0, INF)
 
 
@@ -326,7 +351,8 @@ def _squareplus_grad(xp: Any, x: Any, b: float) -> Any:
     xf = N.finite_or_zero(xp, x)
     r = xp.hypot(xf, constant(xp, math.sqrt(b), xf))
     pos = 0.5 * (1.0 + N.relu(xp, xf) / r)
-    neg = b / (2.0 * r) / (r - N.neg_part(xp, xf))  # (r + x) / (2 r) for x < 0; no r^2
+    # (r + x) / (2 r) for x < 0 as b / (2 r (r - x)), halved so that r - x cannot overflow
+    neg = (0.25 * b / r) / (0.5 * r - 0.5 * N.neg_part(xp, xf))
     return N.with_limits(xp, x, xp.where(xf >= 0, pos, neg), 0.0, 1.0)
 
 
@@ -448,38 +474,53 @@ hard_swish = define(
 
 
 # -------------------------------------------------------------------------------- snake
+def _snake_phase_beyond_range(xp: Any, xf: Any, a: Any) -> Any:
+    """Where a x is beyond the float range (|x| > max / a, only for a > 1): the phase, and so
+    sin(a x), is not representable. The value is x there (sin^2(a x) / a < ulp(x) / 2); the
+    derivatives are NaN (as at +-inf: they oscillate)."""
+    top = float(xp.finfo(xf.dtype).max)
+    if isinstance(a, (int, float)):
+        return xp.abs(xf) > top / max(a, 1.0)  # a <= 1: never
+    return xp.abs(xf) > top / xp.maximum(a, constant(xp, 1.0, xf))
+
+
 def _snake(xp: Any, x: Any, a: Any) -> Any:
     xf = N.finite_or_zero(xp, x)  # sin(inf) is undefined; the value still tends to +-inf
-    s = xp.sin(a * xf)
-    return N.with_limits(xp, x, xf + s * s / a, -INF, INF)
+    s, _ = _snake_sc(xp, x, a)
+    y = xp.where(_snake_phase_beyond_range(xp, xf, a), xf, xf + s * s / a)
+    return N.with_limits(xp, x, y, -INF, INF)
 
 
-def _no_limit(xp: Any, x: Any, y: Any) -> Any:
-    """Derivatives of snake oscillate forever: NaN at +-inf."""
-    return xp.where(xp.isinf(x), constant(xp, math.nan, y), y)
+def _no_limit(xp: Any, x: Any, a: Any, y: Any) -> Any:
+    """Derivatives of snake oscillate forever: NaN at +-inf and where a x is beyond the float
+    range."""
+    xf = N.finite_or_zero(xp, x)
+    none = xp.isinf(x) | _snake_phase_beyond_range(xp, xf, a)
+    return xp.where(none, constant(xp, math.nan, y), y)
 
 
 def _snake_sc(xp: Any, x: Any, a: Any) -> tuple[Any, Any]:
     """sin(a x), cos(a x). The double angles are formed from them, so 2 a x never overflows:
     sin(2ax) = 2 s c, 1 + sin(2ax) = (s + c)^2 (exactly >= 0), cos(2ax) = (c - s)(c + s)."""
-    z = a * N.finite_or_zero(xp, x)
+    xf = N.finite_or_zero(xp, x)
+    z = a * xp.where(_snake_phase_beyond_range(xp, xf, a), xp.zeros_like(xf), xf)
     return xp.sin(z), xp.cos(z)
 
 
 def _snake_grad(xp: Any, x: Any, a: Any) -> Any:
     s, c = _snake_sc(xp, x, a)
-    return _no_limit(xp, x, (s + c) * (s + c))
+    return _no_limit(xp, x, a, (s + c) * (s + c))
 
 
 def _snake_grad2(xp: Any, x: Any, a: Any) -> Any:
     s, c = _snake_sc(xp, x, a)
-    return _no_limit(xp, x, 2.0 * a * ((c - s) * (c + s)))
+    return _no_limit(xp, x, a, 2.0 * a * ((c - s) * (c + s)))
 
 
 def _snake_da(xp: Any, x: Any, a: Any) -> Any:
     xf = N.finite_or_zero(xp, x)
     s, c = _snake_sc(xp, x, a)
-    return _no_limit(xp, x, xf * (2.0 * s * c / a) - s * s / (a * a))
+    return _no_limit(xp, x, a, xf * (2.0 * s * c / a) - s * s / (a * a))
 
 
 snake = define(
@@ -510,7 +551,11 @@ snake = define(
     smoothness="Cinf",
     pros=("Extrapolates periodic signals where ReLU and tanh cannot",),
     cons=("The derivative touches 0 periodically",),
-    notes=("Derivatives at +-inf are NaN: 1 + sin(2ax) has no limit.",),
+    notes=(
+        "Derivatives at +-inf are NaN: 1 + sin(2ax) has no limit.",
+        "Where a x is beyond the float range (|x| > max / a, a > 1) the phase is not "
+        "representable: the value is x (exact to rounding), the derivatives NaN.",
+    ),
     references=(
         "L. Ziyin, T. Hartwig, M. Ueda, Neural Networks Fail to Learn Periodic "
         "Functions and How to Fix It, NeurIPS 2020.",

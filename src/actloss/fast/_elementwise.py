@@ -124,7 +124,10 @@ def _softplus(v: Any, beta: Any, threshold: Any) -> Any:
 @njit(inline="always")
 def _swish(v: Any, beta: Any, p1: Any) -> Any:
     xf = _finite(v)
-    z = beta * xf
+    # beta x on x clipped to +-max / (4 max(|beta|, 1)): finite, so z s'(z) is 0, not inf * 0
+    ab = abs(beta)
+    lim = c(v, V.finfo_max(v) / 4.0) / (ab if ab > c(v, 1.0) else c(v, 1.0))
+    z = beta * V.clamp(xf, -lim, lim)
     s, ds = _sig(z)
     y, d = xf * s, s + z * ds
     if v == c(v, INF) or v == c(v, -INF):
@@ -156,7 +159,7 @@ def _gelu_tanh(v: Any, p0: Any, p1: Any) -> Any:
     u = c(v, SQRT_2_OVER_PI) * (xc + c(v, GELU_C) * xc * xc * xc)
     du = c(v, SQRT_2_OVER_PI) * (c(v, 1.0) + c(v, 3.0 * GELU_C) * xc * xc)
     s, ds = _sig(c(v, 2.0) * u)
-    y, d = xf * s, s + c(v, 2.0) * xf * du * ds
+    y, d = xf * s, s + xf * (c(v, 2.0) * du * ds)  # ds = 0 where 2 x would overflow
     return _limits(v, y, d, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
 
 
@@ -178,11 +181,13 @@ def _squareplus(v: Any, b: Any, p1: Any) -> Any:
     r = r if a > c(v, 1.0) else V.sqrt(a * a + b)
     pos_part = xf if xf > c(v, 0.0) else c(v, 0.0)
     neg_part = xf if xf < c(v, 0.0) else c(v, 0.0)
-    if xf >= c(v, 0.0):
-        y, d = c(v, 0.5) * (pos_part + r), c(v, 0.5) * (c(v, 1.0) + pos_part / r)
+    if xf >= c(v, 0.0):  # halves first: x + r overflows at the float maximum
+        y, d = c(v, 0.5) * pos_part + c(v, 0.5) * r, c(v, 0.5) * (c(v, 1.0) + pos_part / r)
     else:
-        q = r - neg_part  # (x + r) / 2 = b / (2 (r - x)): no cancellation
-        y, d = b / (c(v, 2.0) * q), b / (c(v, 2.0) * r * q)
+        # (x + r) / 2 = b / (2 (r - x)): no cancellation; as (b / 4) / ((r - x) / 2), halved
+        # so that r - x cannot overflow (as the reference)
+        q = c(v, 0.5) * r - c(v, 0.5) * neg_part
+        y, d = (c(v, 0.25) * b) / q, (c(v, 0.25) * b / r) / q
     return _limits(v, y, d, c(v, 0.0), c(v, 0.0), c(v, INF), c(v, 1.0))
 
 
@@ -199,7 +204,8 @@ def _sparse_plus(v: Any, p0: Any, p1: Any) -> Any:
 @njit(inline="always")
 def _hard_swish(v: Any, p0: Any, p1: Any) -> Any:
     xf = _finite(v)
-    y = xf * V.clamp(xf + c(v, 3.0), c(v, 0.0), c(v, 6.0)) / c(v, 6.0)
+    # x (relu6(x + 3) / 6), as the reference: (x relu6(x + 3)) / 6 overflows for x > max / 6
+    y = xf * (V.clamp(xf + c(v, 3.0), c(v, 0.0), c(v, 6.0)) / c(v, 6.0))
     if v <= c(v, -3.0):
         d = c(v, 0.0)
     elif v < c(v, 3.0):
@@ -212,10 +218,14 @@ def _hard_swish(v: Any, p0: Any, p1: Any) -> Any:
 @njit(inline="always")
 def _snake(v: Any, a: Any, p1: Any) -> Any:
     # sin has no vectorizable form here: numba calls libm (still one fused pass)
+    # as the reference: 1 + sin(2ax) = (s + c)^2 from s, c of a x (2 a x may overflow); where
+    # a x itself is beyond the float range the value is x and the derivative NaN
     xf = _finite(v)
-    s = V.sin(a * xf)
-    y = xf + s * s / a
-    d = c(v, 1.0) + V.sin(c(v, 2.0) * a * xf)
+    beyond = abs(xf) > c(v, V.finfo_max(v)) / (a if a > c(v, 1.0) else c(v, 1.0))
+    z = a * (c(v, 0.0) if beyond else xf)
+    s, co = V.sin(z), V.cos(z)
+    y = xf if beyond else xf + s * s / a
+    d = c(v, math.nan) if beyond else (s + co) * (s + co)
     return _limits(v, y, d, c(v, -INF), c(v, math.nan), c(v, INF), c(v, math.nan))
 
 

@@ -167,6 +167,23 @@ def sin(x: Any) -> Any:
     return np.sin(x)
 
 
+def finfo_max(x):
+    """The largest finite value of ``x``'s float type (a compile-time constant)."""
+    raise NotImplementedError("only callable from numba-compiled code")
+
+
+@overload(finfo_max, inline="always")
+def _finfo_max(x):
+    top = float(np.finfo(np.float32 if x == types.float32 else np.float64).max)
+    return lambda x: top
+
+
+@njit(inline="always")
+def cos(x: Any) -> Any:
+    """Cosine (libm, as ``sin``)."""
+    return np.cos(x)
+
+
 # ----------------------------------------------------------------------------- exp
 _LOG2E = 1.4426950408889634
 # fdlibm's split of ln 2: the high part has 32 trailing zero bits (exact k * hi).
