@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean browser
+.PHONY: demo test lint typecheck pytest bench clean browser docs
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,16 @@ browser:
 
 test: lint typecheck pytest
 
+# The documentation site (MkDocs + Material + mkdocstrings) into site/: a page per catalog entry
+# generated from its spec at build time (docs/_scripts/gen_pages.py); warnings fail the build.
+# The test suite builds it too (tests/docs). Open site/index.html, or `mkdocs serve`.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(PY) -m mkdocs build --strict --site-dir site
+
 # Fused-kernel benchmarks (actloss.fast vs PyTorch autograd, tutorial NumPy): writes
 # benchmarks/README.md; under 10 minutes on 2 cores. Run it on a quiet machine.
 bench: $(STAMP)
 	$(PY) -m benchmarks.kernels
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis site

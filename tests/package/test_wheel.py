@@ -71,6 +71,7 @@ def test_wheel_contents(wheel: Path) -> None:
     dist_info = f"actloss-{actloss.__version__}.dist-info"
     assert f"{dist_info}/licenses/LICENSE" in names
     assert "actloss/py.typed" in names
+    assert "actloss/atlas/vendor/plotly-basic.min.js" in names  # the atlas's Plotly bundle
     assert "actloss/__init__.py" in names and "actloss/cli/app.py" in names
     top = {n.split("/")[0] for n in names}
     assert top == {"actloss", dist_info}, top

@@ -34,7 +34,7 @@ def _e(text: Any) -> str:
 
 
 @cache
-def _mathml(latex: str) -> str:
+def mathml(latex: str) -> str:
     """LaTeX as MathML (rendered natively by current browsers); the source if conversion fails."""
     from latex2mathml.converter import convert
 
@@ -44,7 +44,7 @@ def _mathml(latex: str) -> str:
         return f"<code>{_e(latex)}</code>"
 
 
-def math_font_css(mathml: Sequence[str]) -> str:
+def math_font_css(formulas: Sequence[str]) -> str:
     """An ``@font-face`` with STIX Two Math (shipped by ziamath, SIL OFL) cut to the characters
     the formulas use, so that braces of ``cases`` stretch in every browser (MathML needs an
     OpenType MATH font). Empty when ziamath or fontTools is missing: browsers then use their
@@ -66,7 +66,7 @@ def math_font_css(mathml: Sequence[str]) -> str:
     source = Path(spec.origin).parent / "fonts" / "STIXTwoMath-Regular.ttf"
     if not source.exists():
         return ""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", " ".join(mathml)))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", " ".join(formulas)))
     chars = set(text) | set("{}()[]|‖")
     options = subset.Options()
     options.layout_features = ["*"]
@@ -98,7 +98,7 @@ def card(fn: al.Function, entry: dict[str, Any]) -> str:
     search = " ".join(words).lower()
     eqs = "".join(
         f'<div class="eq"><span class="lbl">{label}</span>'
-        f'<div class="f">{_mathml(latex)}</div></div>'
+        f'<div class="f">{mathml(latex)}</div></div>'
         for label, latex in (
             ("function", info.formula),
             ("derivative", info.derivative),
@@ -224,7 +224,7 @@ def render(sections: Sequence[Section] = ()) -> str:
         for f, members in groups
     )
     formulas = [
-        _mathml(t)
+        mathml(t)
         for fn in fns
         for t in (fn.info.formula, fn.info.derivative, fn.info.second_derivative)
         if t

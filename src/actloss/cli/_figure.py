@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..curves import AXES, ORDER_NAMES, Curve
 
@@ -36,16 +36,23 @@ def style(k: int, n: int, order: int | None = None) -> dict[str, Any]:
     }
 
 
-def figure(panels: Sequence[Sequence[Curve]], *, overlay: bool = False, title: str = "") -> Any:
+def figure(
+    panels: Sequence[Sequence[Curve]],
+    *,
+    overlay: bool = False,
+    title: str = "",
+    layout: Literal["constrained"] | None = "constrained",
+) -> Any:
     """The matplotlib ``Figure`` of the curves: one column per derivative order (one column
-    with ``overlay``), one row per kind of x (``Curve.axis``)."""
+    with ``overlay``), one row per kind of x (``Curve.axis``). ``layout=None`` leaves the
+    margins to the caller (constrained layout draws the figure twice)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     columns = [[c for panel in panels for c in panel]] if overlay else [list(p) for p in panels]
     axes_kinds = list(dict.fromkeys(c.axis for col in columns for c in col))
     rows = [[[c for c in col if c.axis == a] for col in columns] for a in axes_kinds]
-    fig = Figure(figsize=(4.6 * len(columns) + 0.6, 4.0 * len(rows)), layout="constrained")
+    fig = Figure(figsize=(4.6 * len(columns) + 0.6, 4.0 * len(rows)), layout=layout)
     FigureCanvasAgg(fig)
     names = list(
         dict.fromkeys((c.name, tuple(sorted(c.params.items()))) for p in panels for c in p)
