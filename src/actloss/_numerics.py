@@ -239,6 +239,8 @@ def shift_by_max(xp: Any, x: Any, axis: int) -> Any:
     A row whose maximum is +inf keeps 0 at its infinite entries and -inf elsewhere
     (the limit of softmax); a row of all -inf stays -inf; NaN propagates.
     """
+    if x.shape[axis] == 0:  # an empty row: nothing to shift (max of nothing is undefined)
+        return x
     m = xp.max(x, axis=axis, keepdims=True)
     m_safe = xp.where(xp.isfinite(m), m, xp.zeros_like(m))  # never inf - inf
     neg_inf = constant(xp, -math.inf, x)
@@ -258,7 +260,11 @@ def log_of_positive(xp: Any, s: Any) -> Any:
 
 
 def logsumexp(xp: Any, x: Any, axis: int, keepdims: bool = False) -> Any:
-    """log(sum(exp(x))) along ``axis`` with the max shift (a row of -inf gives -inf)."""
+    """log(sum(exp(x))) along ``axis`` with the max shift (a row of -inf gives -inf; an
+    empty row log(0) = -inf)."""
+    if x.shape[axis] == 0:
+        out = log_of_positive(xp, xp.sum(xp.exp(x), axis=axis, keepdims=True))
+        return out if keepdims else xp.squeeze(out, axis=axis)
     m = xp.max(x, axis=axis, keepdims=True)
     m_safe = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
     z = shift_by_max(xp, x, axis)

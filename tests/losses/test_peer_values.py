@@ -21,3 +21,19 @@ def test_multilabel_margin_counts_a_repeated_target_once_per_listing() -> None:
     np.testing.assert_allclose(
         f.grad(t, x, reduction="sum"), [[-0.8, -0.4, 1.0, 1.0, -0.8]], rtol=1e-14
     )
+
+
+def test_ntxent_zero_embedding_matches_optax() -> None:
+    # optax's own test (optax/losses/_self_supervised_test.py, NtxentTest.test_batched): the
+    # embeddings ys with labels [0, 0, 1, 1], temperature 0.07, give 14.01032, and with ys[0]
+    # set to zero 9.2889 (cos = 0 for a zero vector). optax's label pairs (0, 1), (2, 3) are
+    # actloss's views z1 = ys[[0, 2]], z2 = ys[[1, 3]]; 'mean' averages the 4 anchors as optax.
+    ys = np.array([[-1.9540, 1.0780], [0.2380, -0.5703], [1.8745, -0.0195], [-0.6719, -1.9210]])
+    f = al.get("ntxent")
+    assert abs(f(None, (ys[[0, 2]], ys[[1, 3]]), temperature=0.07) - 14.01032) < 1e-4
+    ys[0] = 0.0
+    assert abs(f(None, (ys[[0, 2]], ys[[1, 3]]), temperature=0.07) - 9.2889) < 1e-4
+    g1, g2 = f.grad(None, (ys[[0, 2]], ys[[1, 3]]), temperature=0.07)
+    assert np.isfinite(g1).all() and np.isfinite(g2).all()
+    # the same convention as cosine_similarity: a zero vector has cos = 0
+    assert al.get("cosine_similarity")(np.zeros((1, 2)), ys[1:2], reduction="none")[0] == 0.0

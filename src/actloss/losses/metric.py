@@ -276,9 +276,9 @@ def _ntxent(xp: Any, y_true: Any, y_pred: Any, temperature: float) -> Parts:
         raise fail(name, f"views must be (N, D) batches, got shape {tuple(z1.shape)}")
     n = z1.shape[0]
     z = xp.concat([z1, z2], axis=0)
-    r = xp.sqrt(xp.sum(z * z, axis=-1, keepdims=True))
-    if _checks.can_read(r) and bool(xp.any(r == 0)):
-        raise fail(name, "embeddings must be non-zero vectors (they are normalized)")
+    # |z|^2 + tiny, as cosine_similarity and cosine_embedding: a zero vector has cos = 0
+    # with every other embedding (optax's ntxent likewise)
+    r = xp.sqrt(xp.sum(z * z, axis=-1, keepdims=True) + _tiny(xp, z))
     zh = z / r
     sim = xp.matmul(zh, zh.T) / temperature
     ar = xp.arange(2 * n, device=device_of(z))
@@ -314,6 +314,9 @@ ntxent = define(
         "z1 and z2 are (N, D) batches of two views; the per-sample losses are the 2N anchors "
         "(z1 rows, then z2 rows), and 'mean' averages them (SimCLR's loss).",
         "The samples are coupled: grad is a vector-Jacobian product over the whole batch.",
+        "Squared norms get the dtype's smallest normal number added, as in cosine_similarity "
+        "and cosine_embedding, so a zero embedding has cos = 0 with every other one (optax's "
+        "ntxent gives the same value; its batched test with a zero embedding expects 9.2889).",
     ),
     pros=("Self-supervised representation learning without labels",),
     cons=("Needs large batches (many negatives)",),
