@@ -166,7 +166,7 @@ def page(fn: al.Function, errata: list[Any], has_plot: bool) -> str:
     badges = [info.kind, info.family, *_properties(info)]
     lines.append(
         '<p class="al-badges">'
-        + "".join(f'<span class="al-badge">{e(b)}</span>' for b in dict.fromkeys(badges))
+        + " ".join(f'<span class="al-badge">{e(b)}</span>' for b in dict.fromkeys(badges))
         + "</p>"
     )
     lines += [f'<p class="al-summary">{e(info.summary)}</p>', ""]

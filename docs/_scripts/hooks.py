@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -41,4 +44,38 @@ def on_config(config: Any) -> Any:
         else:
             nav.append(item)
     config["nav"] = nav
+    _add_doctest_extension(config)
     return config
+
+
+class _DoctestFences(Preprocessor):
+    """Docstrings show examples as doctests (``>>>`` lines and their output); Markdown would
+    read them as nested quotes. Fence each such block as ``pycon`` code."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_block = False
+        for line in lines:
+            stripped = line.lstrip()
+            if stripped.startswith(">>>") and not in_block:
+                indent = line[: len(line) - len(stripped)]
+                out += ([""] if out and out[-1].strip() else []) + [f"{indent}```pycon"]
+                in_block = True
+            elif in_block and not stripped:
+                out.append(f"{indent}```")
+                in_block = False
+            out.append(line)
+        if in_block:
+            out.append(f"{indent}```")
+        return out
+
+
+class DoctestExtension(Extension):
+    def extendMarkdown(self, md: Any) -> None:
+        md.preprocessors.register(_DoctestFences(md), "actloss_doctest", 40)
+
+
+def _add_doctest_extension(config: Any) -> None:
+    extensions = config["markdown_extensions"]
+    if not any(isinstance(e, DoctestExtension) for e in extensions):
+        extensions.append(DoctestExtension())

@@ -92,6 +92,8 @@ def test_errata_and_frameworks(site):
 def test_api_reference_and_guides(site):
     ref = (site / "reference.html").read_text(encoding="utf-8")
     assert 'id="actloss.get"' in ref and 'id="actloss.Loss"' in ref
+    # docstring examples (doctests) shown as code, not as Markdown quotes
+    assert '<span class="gp">&gt;&gt;&gt; </span>' in ref and "<blockquote>" not in ref
     assert (site / "changelog.html").exists()
 
 
