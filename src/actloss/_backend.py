@@ -40,7 +40,17 @@ def namespace(*arrays: Any) -> Any:
 
 
 def as_array(x: Any, name: str, xp: Any | None = None, like: Any = None) -> Any:
-    """Turn ``x`` into an array of namespace ``xp`` (NumPy by default); TypeError if not numeric."""
+    """Turn ``x`` into an array of namespace ``xp`` (NumPy by default); TypeError if not numeric.
+
+    NumPy input is made plain and native once, here: a non-native byte order (``'>f8'`` on a
+    little-endian machine) is converted, a masked array is refused (its mask would be
+    dropped silently), and other ndarray subclasses (``np.matrix``, whose ``*`` is a matrix
+    product) become plain arrays.
+    """
+    if type(x) is not np.ndarray and isinstance(x, np.ndarray):
+        x = _plain(x, name)
+    if type(x) is np.ndarray and not x.dtype.isnative:
+        x = x.astype(x.dtype.newbyteorder("="))
     if is_array(x) and (xp is None or _same_namespace(xp, x)):
         return x
     if xp is None or array_api_compat.is_numpy_namespace(xp):
@@ -58,6 +68,18 @@ def as_array(x: Any, name: str, xp: Any | None = None, like: Any = None) -> Any:
         return xp.asarray(x, device=device)
     except Exception as exc:
         raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}") from exc
+
+
+def _plain(x: np.ndarray, name: str) -> np.ndarray:
+    """An ndarray subclass as a plain ndarray; TypeError for a masked array."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} is a NumPy masked array: actloss does not apply masks (it would compute "
+            "on the hidden values). Pass x.filled(value) to compute on every entry, or select "
+            "the unmasked entries (x.compressed(), x.data[~x.mask]); for a loss, "
+            "sample_weight=(~np.ma.getmaskarray(x)).astype(float) weights masked samples out"
+        )
+    return np.asarray(x)
 
 
 def _same_namespace(xp: Any, x: Any) -> bool:
