@@ -22,10 +22,12 @@ Parameters are keyword arguments, validated once at Python level (they are stati
 new value compiles a new function); JAX arrays given for learnable activation parameters
 (``swish(x, beta=b)``) are traced arguments, differentiable through ``param_grads``.
 
+Every function is compiled (``jax.jit``) once per entry, parameters and shapes.
 Input checks that read values (labels in range, probabilities in [0, 1], finite
-weights) run on concrete arrays, i.e. in eager calls; under tracing (``jit``, ``grad``,
-``vmap``) they are skipped (``actloss._checks``), never a tracer error. Shape and dtype
-checks always run.
+weights) run in eager calls, on a NumPy copy of the concrete arrays (the core's NumPy
+path raises its errors; ``with actloss._checks.skipped():`` turns this off); under
+tracing (``jit``, ``grad``, ``vmap``) they are skipped, never a tracer error. Shape,
+dtype and parameter checks always run.
 
     import jax, actloss.jax as alj
     loss = lambda w, x, y: alj.cross_entropy(y, alj.gelu(x @ w))
@@ -86,19 +88,18 @@ def _validate(fn: Function, static: tuple[tuple[str, Hashable], ...]) -> None:
     fn.resolve_params(dict(static), xnp, np.zeros(()))
 
 
-def _pick(pair: tuple[Callable, Callable], *arrays: Any) -> Callable:
-    """The plain function for concrete arrays while checks are on (the core's value checks
-    read them: an eager call validates its input), else its jitted form (traced arrays,
-    or checks off with ``actloss._checks.skipped()``: compiled once per shape)."""
-    plain, jitted = pair
-    return plain if _checks.can_read(*arrays) else jitted
+def _host(x: Any) -> Any:
+    """A NumPy copy of a concrete JAX array (None stays None; tuples element by element)."""
+    if x is None:
+        return None
+    if isinstance(x, (tuple, list)):
+        return tuple(_host(v) for v in x)
+    return np.asarray(x)
 
 
 # ----------------------------------------------------------------------- activations
 @functools.lru_cache(maxsize=1024)
-def _elementwise(
-    fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]
-) -> tuple[Callable, Callable]:
+def _elementwise(fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]) -> Callable:
     kw = dict(static)
     k = fn.kernels
 
@@ -150,13 +151,11 @@ def _elementwise(
         )
         return y, t if extra is None else t + extra
 
-    return f, jax.jit(f)
+    return jax.jit(f)
 
 
 @functools.lru_cache(maxsize=1024)
-def _vector(
-    fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]
-) -> tuple[Callable, Callable]:
+def _vector(fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]) -> Callable:
     kw = dict(static)
 
     def bind(ps: tuple[Any, ...]) -> dict[str, Any]:
@@ -177,7 +176,7 @@ def _vector(
         return (dx, *(grads.get(n) for n in names))
 
     f.defvjp(fwd, bwd)
-    return f, jax.jit(f)
+    return jax.jit(f)
 
 
 def apply_activation(fn: Activation, x: Any, params: Mapping[str, Any]) -> Any:
@@ -188,14 +187,19 @@ def apply_activation(fn: Activation, x: Any, params: Mapping[str, Any]) -> Any:
     build = _elementwise if fn.info.elementwise else _vector
     x = _float_input(x)
     ps = tuple(arrays[n] for n in names)
-    return _pick(build(fn, static, names), x, *ps)(x, *ps)
+    if names and _checks.can_read(*ps):  # concrete array parameters: the core's value checks
+        import array_api_compat.numpy as xnp
+
+        host = {k: _host(v) for k, v in arrays.items()}
+        fn.resolve_params({**dict(static), **host}, xnp, np.zeros(()))
+    return build(fn, static, names)(x, *ps)
 
 
 # ---------------------------------------------------------------------------- losses
 @functools.lru_cache(maxsize=1024)
 def _loss(
     fn: Loss, static: tuple[Any, ...], names: tuple[str, ...], reduction: str, packed: bool
-) -> tuple[Callable, Callable]:
+) -> Callable:
     kw = dict(static)
 
     def call(yt: Any, preds: tuple[Any, ...], sw: Any, arrs: tuple[Any, ...], grad: bool) -> Any:
@@ -223,7 +227,7 @@ def _loss(
             return (None, gs, None, None)
 
         f_none.defvjp(fwd, bwd)
-        return f_none, jax.jit(f_none)
+        return jax.jit(f_none)
 
     @jax.custom_jvp
     def f(yt: Any, preds: tuple[Any, ...], sw: Any, arrs: tuple[Any, ...]) -> Any:
@@ -240,7 +244,7 @@ def _loss(
         t = sum(jnp.sum(gi * ti.astype(gi.dtype)) for gi, ti in zip(gs, tpreds, strict=True))
         return value, jnp.asarray(t, dtype=value.dtype)
 
-    return f, jax.jit(f)
+    return jax.jit(f)
 
 
 def apply_loss(
@@ -266,8 +270,18 @@ def apply_loss(
     yt = None if y_true is None else jnp.asarray(y_true)
     sw = None if sample_weight is None else jnp.asarray(sample_weight)
     arrs = tuple(arrays[n] for n in names)
-    f = _pick(_loss(fn, static, names, reduction, packed), yt, *preds, sw, *arrs)
-    return f(yt, preds, sw, arrs)
+    if _checks.can_read(yt, *preds, sw, *arrs):
+        # an eager call on concrete arrays: the core's value checks on a NumPy copy (they
+        # raise its errors); under tracing they are skipped
+        fn(
+            _host(yt),
+            _host(preds) if packed else _host(preds[0]),
+            reduction=reduction,
+            sample_weight=_host(sw),
+            **dict(static),
+            **{k: _host(v) for k, v in arrays.items()},
+        )
+    return _loss(fn, static, names, reduction, packed)(yt, preds, sw, arrs)
 
 
 # ------------------------------------------------------------------ public functions
