@@ -189,6 +189,11 @@ def _gauss_samples(rng: np.random.Generator) -> list[Sample]:
         Sample(t, (mu, var)),
         Sample(t, (mu, var[:, :1]), {"full": True}, "homoscedastic"),
         Sample(t, (mu, var[:, 0]), {}, "per-sample-var"),
+        # PyTorch's documented broadcasting: a target with one dimension of size 1, a variance
+        # with one dimension of size 1 (not the last), a scalar variance
+        Sample(t[:1], (mu, var), {}, "target-broadcast"),
+        Sample(t, (mu, var[:1]), {}, "var-one-row"),
+        Sample(t, (mu, np.array(0.7)), {}, "scalar-var"),
     ]
 
 
@@ -196,6 +201,8 @@ def _gauss_ref(
     t: torch.Tensor, pred: Any, r: str, full: bool = False, eps: float = 1e-6
 ) -> torch.Tensor:
     mu, var = pred
+    if var.ndim == 0:  # PyTorch takes a scalar variance as a float; expanded, it keeps a grad
+        var = var.expand_as(mu)
     return F.gaussian_nll_loss(mu, t, var, full=full, eps=eps, reduction=r)
 
 

@@ -159,9 +159,11 @@ def test_sample_weight(name: str, i: int) -> None:
     def repeat(a: object) -> object:
         return None if a is None else np.repeat(np.asarray(a), reps, axis=0)
 
+    if isinstance(s.y_pred, tuple) and not all(np.shape(p)[:1] == (n,) for p in s.y_pred):
+        return  # e.g. class-weight matrices, or a broadcast variance: not per-sample
+    if s.y_true is not None and np.shape(s.y_true)[:1] not in ((n,), ()):
+        return  # a broadcast target (one row for every sample)
     rt, rp = repeat(s.y_true), tree_map(repeat, s.y_pred)
-    if isinstance(s.y_pred, tuple) and not all(np.shape(p)[0] == n for p in s.y_pred):
-        return  # e.g. class-weight matrices that are not per-sample
     for red in ("mean", "sum"):
         got = f(s.y_true, s.y_pred, reduction=red, sample_weight=w, **s.params)
         want = f(rt, rp, reduction=red, **s.params)

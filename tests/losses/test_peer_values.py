@@ -37,3 +37,28 @@ def test_ntxent_zero_embedding_matches_optax() -> None:
     assert np.isfinite(g1).all() and np.isfinite(g2).all()
     # the same convention as cosine_similarity: a zero vector has cos = 0
     assert al.get("cosine_similarity")(np.zeros((1, 2)), ys[1:2], reduction="none")[0] == 0.0
+
+
+def test_gaussian_nll_takes_pytorchs_documented_broadcasting() -> None:
+    # torch.nn.functional.gaussian_nll_loss (PyTorch 2.13) on the cases its documentation
+    # lists: a (1, 3) target for a (2, 3) mean; a variance with one fewer dimension, with a
+    # trailing 1, with one other dimension of 1; everything else stays an explicit error
+    import pytest
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(0)
+    mean, t = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    var = rng.uniform(0.5, 2.0, size=(2, 3))
+    f = al.get("gaussian_nll")
+    cases = [(t[:1], var), (t, var[:, 0]), (t, var[:, :1]), (t, var[:1])]
+    for tt, vv in cases:
+        ours = f(tt, (mean, vv), reduction="none")
+        theirs = F.gaussian_nll_loss(
+            torch.tensor(mean), torch.tensor(tt), torch.tensor(vv), reduction="none"
+        )
+        np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-14)
+        assert f.grad(tt, (mean, vv))[1].shape == vv.shape
+    for tt, vv, what in [(t, var[:, :2], "var must"), (np.ones((3, 3)), var, "y_true must")]:
+        with pytest.raises(ValueError, match=what):
+            f(tt, (mean, vv))

@@ -7,11 +7,11 @@ from typing import Any
 
 from .. import _checks
 from .. import _numerics as N
-from .._backend import constant
+from .._backend import constant, is_floating, is_integral
 from .._loss import Parts, fail, numel
 from .._numerics import unbroadcast
 from .._spec import Interval, Param, in_interval, non_negative, positive
-from ._common import ELEMENTWISE_REDUCTIONS, elementwise, float_target
+from ._common import ELEMENTWISE_REDUCTIONS, elementwise, float_target, need_target
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)
@@ -344,23 +344,49 @@ poisson_nll = define(
 
 
 # ------------------------------------------------------------------------- gaussian_nll
+def _one_size1_mismatch(shape: tuple[int, ...], of: tuple[int, ...]) -> bool:
+    """``shape`` has ``of``'s length and differs in exactly one dimension, where it is 1."""
+    if len(shape) != len(of):
+        return False
+    diff = [(a, b) for a, b in zip(shape, of, strict=True) if a != b]
+    return len(diff) == 1 and diff[0][0] == 1
+
+
+def _gaussian_nll_shapes(y_true: Any, mean: Any, var: Any) -> tuple[int, ...]:
+    """Validate PyTorch's documented shapes; returns var's shape broadcastable to the mean."""
+    ms, ts, vs = tuple(mean.shape), tuple(y_true.shape), tuple(var.shape)
+    if ts != ms and not _one_size1_mismatch(ts, ms):
+        raise fail(
+            "gaussian_nll",
+            f"y_true must have the mean's shape {ms}, or that shape with one dimension equal "
+            f"to 1 (broadcast, as PyTorch), got {ts}",
+        )
+    if vs == ms or _one_size1_mismatch(vs, ms):
+        return vs
+    if vs == ms[:-1]:
+        return (*vs, 1)  # one variance per sample (homoscedastic over the last axis)
+    if vs == ():
+        return (1,) * len(ms)  # one variance for everything (PyTorch: a float)
+    raise fail(
+        "gaussian_nll",
+        f"var must have the mean's shape {ms}, that shape with one dimension equal to 1, "
+        f"that shape without its last axis {ms[:-1]}, or be a scalar (as PyTorch), got {vs}",
+    )
+
+
 def _gaussian_nll(xp: Any, y_true: Any, y_pred: Any, full: bool, eps: float) -> Parts:
     mean, var = y_pred
-    t = float_target("gaussian_nll", xp, y_true, mean)
-    if tuple(var.shape) != tuple(mean.shape):
-        ok = var.ndim == mean.ndim and var.shape[-1] == 1 and var.shape[:-1] == mean.shape[:-1]
-        if not (ok or tuple(var.shape) == tuple(mean.shape[:-1])):
-            raise fail(
-                "gaussian_nll",
-                f"var must have the shape of the mean {tuple(mean.shape)}"
-                f" or one value per sample, got {tuple(var.shape)}",
-            )
+    t = need_target("gaussian_nll", y_true)
+    if not (is_floating(xp, t.dtype) or is_integral(xp, t.dtype)):
+        raise TypeError(f"gaussian_nll(): y_true must be a real array, got dtype {t.dtype}")
+    t = xp.astype(t, mean.dtype)
+    bshape = _gaussian_nll_shapes(t, mean, var)
     if numel(var) and _checks.can_read(var) and bool(xp.any(var < 0)):
         raise fail("gaussian_nll", "var must be >= 0 (a variance), got negative entries")
     vshape = tuple(var.shape)
-    v = var if var.ndim == mean.ndim else xp.expand_dims(var, axis=-1)
+    v = xp.reshape(var, bshape)
     v = xp.broadcast_to(xp.maximum(v, constant(xp, eps, v)), mean.shape)  # clamp as PyTorch
-    d = mean - t
+    d = mean - t  # y_true broadcasts (one dimension of size 1)
     loss = 0.5 * (xp.log(v) + d * d / v)
     if full:
         loss = loss + 0.5 * math.log(2.0 * math.pi)
@@ -368,7 +394,7 @@ def _gaussian_nll(xp: Any, y_true: Any, y_pred: Any, full: bool, eps: float) -> 
     g_var = 0.5 * (1.0 / v - d * d / (v * v))
 
     def vjp(c: Any) -> tuple[Any, Any]:
-        gv = unbroadcast(xp, c * g_var, vshape if len(vshape) == mean.ndim else (*vshape, 1))
+        gv = unbroadcast(xp, c * g_var, bshape)
         return c * g_mean, xp.reshape(gv, vshape)
 
     return Parts(loss, vjp)
@@ -392,9 +418,11 @@ gaussian_nll = define(
     output_range=Interval(-math.inf, math.inf),
     smoothness="Cinf",
     notes=(
-        "Signature: f(y_true, (mean, var)); var has the mean's shape or one value per sample "
-        "(shape (..., 1) or the mean's shape without its last axis); grad returns "
-        "(d_mean, d_var).",
+        "Signature: f(y_true, (mean, var)); grad returns (d_mean, d_var).",
+        "Shapes as PyTorch documents them: y_true has the mean's shape or that shape with one "
+        "dimension equal to 1 (broadcast); var has the mean's shape, that shape with one "
+        "dimension equal to 1, the mean's shape without its last axis (one value per sample), "
+        "or is a scalar. Anything else raises a ValueError.",
         "The variance is clamped at eps; as in PyTorch the gradient is evaluated at the "
         "clamped value.",
     ),
