@@ -11,7 +11,7 @@ from .._backend import constant, is_floating, is_integral
 from .._loss import Parts, fail, numel
 from .._numerics import unbroadcast
 from .._spec import Interval, Param, in_interval, non_negative, positive
-from ._common import ELEMENTWISE_REDUCTIONS, elementwise, float_target, need_target
+from ._common import ELEMENTWISE_REDUCTIONS, elementwise, need_target
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)
