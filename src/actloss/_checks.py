@@ -66,14 +66,13 @@ def can_read(*arrays: Any) -> bool:
     False when checks are off (``skipped``), or any array is a JAX tracer, or
     PyTorch is compiling or the tensor is a fake/meta tensor.
     """
-    if not _ENABLED.get():
-        return False
     for x in arrays:
         if x is None or type(x) is np.ndarray:  # NumPy arrays are always concrete
             continue
         if _is_jax_tracer(x) or _torch_symbolic(x):
             return False
-    return True
+    # read last: torch.compile cannot trace ContextVar.get (checks are off there anyway)
+    return _ENABLED.get()
 
 
 __all__ = ["can_read", "enabled", "skipped"]

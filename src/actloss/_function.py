@@ -373,7 +373,7 @@ class Activation(Function):
         value_only: bool = False,
     ) -> tuple[Any, Any] | None:
         """(f(x), f'(x)), or (None, ct * f'(x)), by a fused kernel; None: use the reference."""
-        if not _fast.eligible(x, dtype):
+        if type(x) is not np.ndarray or not _fast.eligible(x, dtype):
             return None
         args = _fast.elementwise_args(self, p)
         if args is None:
@@ -384,7 +384,9 @@ class Activation(Function):
     def _fast_rows(self, x: Any, dtype: Any, axis: int, ct: Any, out: Any = None) -> Any:
         """f(x) (``ct`` None) or the vjp along the contiguous last axis by a row kernel; None:
         use the reference."""
-        if x.size == 0 or axis % x.ndim != x.ndim - 1 or not _fast.eligible(x, dtype):
+        if type(x) is not np.ndarray or x.size == 0 or axis % x.ndim != x.ndim - 1:
+            return None
+        if not _fast.eligible(x, dtype):
             return None
         rows = _fast.rowwise_args(self)
         if rows is None:

@@ -32,6 +32,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Dynamo detected a call to a `functools.lru_cache`"),
 ]
 
+FULL = pytest.mark.compile_full
+
 # what a training model most often holds, one of each kind of entry: output-saving,
 # input-saving with a fused kernel, without one, a vector entry, a learnable parameter
 INDUCTOR = ("relu", "sigmoid", "gelu", "softplus", "softmax", "glu", "swish")
@@ -121,3 +123,52 @@ def test_traced_route_equals_the_fused_route(fn: al.Function) -> None:
     assert yt.grad_fn is not None and "Traced" in type(yt.grad_fn).__name__
     torch.testing.assert_close(yt, y, rtol=1e-12, atol=1e-13)
     torch.testing.assert_close(gt, gx, rtol=1e-10, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------- losses
+LOSSES = [f for f in al.catalog(kind="loss") if f.kernels.has_grad]
+# the losses of the training-parity targets, and one of each other kind (several prediction
+# arrays, a class axis, a coupled batch, a per-sample segmentation loss, a regularizer)
+REPRESENTATIVE_LOSSES = {
+    "cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "mse",
+    "huber",
+    "focal",
+    "gaussian_nll",
+    "softmax_focal",
+    "ntxent",
+    "dice",
+    "l2_penalty",
+    "sparsemax_loss",
+}
+LOSS_CASES = [
+    pytest.param(f, id=f.name, marks=() if f.name in REPRESENTATIVE_LOSSES else [FULL])
+    for f in LOSSES
+]
+
+
+@pytest.mark.parametrize("fn", LOSS_CASES)
+def test_loss_fullgraph_aot_eager(fn: al.Function) -> None:
+    """Every loss with a gradient compiles with fullgraph=True (the value checks that read
+    data are skipped while tracing); value and gradients equal eager, on the first sample of
+    the loss reference table."""
+    from test_torch_losses import call_module, preds_of, samples, tensor
+
+    s = samples(fn)[0]
+    module = alt.module(fn.name, **s.params)
+    preds = preds_of(s, requires_grad=True)
+    eager = call_module(fn, module, preds, tensor(s.y_true))
+    grads = torch.autograd.grad(eager, preds, allow_unused=True)
+    cpreds = preds_of(s, requires_grad=True)
+    torch._dynamo.reset()
+    target = tensor(s.y_true)
+    step = torch.compile(
+        lambda *p: call_module(fn, module, list(p), target), fullgraph=True, backend="aot_eager"
+    )
+    out = step(*cpreds)
+    cgrads = torch.autograd.grad(out, cpreds, allow_unused=True)
+    torch.testing.assert_close(out, eager, rtol=1e-10, atol=1e-12)
+    for g, ge in zip(cgrads, grads, strict=True):
+        if ge is not None:
+            torch.testing.assert_close(g, ge, rtol=1e-9, atol=1e-12)

@@ -437,6 +437,7 @@ def _softmax_focal(
     # d f_c / d z_j = (delta_cj - p_j) u_c; p q = p log p / (1 - p) -> 0 at p = 0 (z = -inf)
     u = mg * (1.0 - gamma * N.mul0(xp, p, q))
     eps = label_smoothing
+    a = lab = valid = wy = None  # bound in both branches: grad() closes over them
     if kind == "soft":
         a = _soft_coefficients(xp, t, z, weight, eps)
         loss = -xp.sum(_xlogy(xp, a, f), axis=-1)

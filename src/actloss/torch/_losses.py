@@ -97,7 +97,6 @@ class LossFunction(torch.autograd.Function):
         return (None, None, *d_preds, *[None] * (ctx.n_tensors - call.n_pred))
 
 
-@torch.compiler.disable
 def apply_loss(
     fn: Loss,
     preds: Sequence[torch.Tensor],
