@@ -181,6 +181,24 @@ def param_array(xp: Any, value: Any, like: Any, name: str) -> Any:
     return xp.astype(arr, like.dtype, copy=False)
 
 
+def param_shape_problem(
+    shape: tuple[int, ...], x_shape: tuple[int, ...], layout: Any = None
+) -> str | None:
+    """Why an array parameter of ``shape`` cannot apply to an input of ``x_shape`` (None if it
+    can): it must broadcast to x's shape (after ``layout``, e.g. PReLU's channel axis)."""
+    bshape = layout(x_shape, shape) if layout is not None else shape  # may raise its own error
+    try:
+        ok = np.broadcast_shapes(tuple(bshape), x_shape) == tuple(x_shape)
+    except ValueError:
+        ok = False
+    if ok:
+        return None
+    return (
+        f"a scalar or an array that broadcasts to x's shape {tuple(x_shape)}, got an array "
+        f"of shape {tuple(shape)}"
+    )
+
+
 def eps(xp: Any, like: Any) -> float:
     """Machine epsilon of ``like``'s dtype."""
     return float(xp.finfo(like.dtype).eps)

@@ -124,6 +124,15 @@ class Function:
         }
         if self.kernels.check_params is not None:
             self.kernels.check_params(out)
+        if self.info.kind == "activation" and self.info.elementwise and like.ndim > 0:
+            for name, value in out.items():  # array parameters must broadcast to x
+                if B.is_array(value) and value.ndim > 0:
+                    layout = self.kernels.param_layouts.get(name)
+                    problem = B.param_shape_problem(tuple(value.shape), tuple(like.shape), layout)
+                    if problem is not None:
+                        raise ParameterError(
+                            f"{self.info.name}(): parameter {name!r} must be {problem}"
+                        )
         return out
 
 
@@ -134,8 +143,10 @@ def _convert_param(fname: str, p: Param, value: Any, xp: Any, like: Any) -> Any:
         )
 
     if p.kind == "choice":
-        if value not in p.choices:
-            raise fail(repr(value))
+        if B.is_array(value) or value not in p.choices:  # an array: no truth value to test
+            raise fail(
+                f"an array of shape {tuple(value.shape)}" if B.is_array(value) else repr(value)
+            )
         return value
     if p.kind == "bool":
         if not isinstance(value, bool):
