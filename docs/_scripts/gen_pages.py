@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import importlib.util
 import io
 import re
 from pathlib import Path
@@ -291,6 +292,12 @@ def _frameworks(fn: al.Function) -> str:
         f"</code>) and <code>actloss.keras.{e(cls)}</code> (a registered, serializable Keras "
         "class); both call this catalog entry.</li>"
     ]
+    if importlib.util.find_spec("actloss.jax") is not None:
+        items.append(
+            f"<li>On JAX: <code>actloss.jax.{e(info.name)}</code>, a JAX function whose "
+            "derivatives are this entry's (under <code>jit</code>, <code>grad</code> and "
+            "<code>vmap</code>).</li>"
+        )
     if info.torch_equivalent:
         items.append(f"<li>PyTorch's own: <code>{e(info.torch_equivalent)}</code></li>")
     others = [c for c in info.conventions if re.search(r"keras|jax|tensorflow|optax", c, re.I)]
