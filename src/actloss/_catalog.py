@@ -21,15 +21,35 @@ def normalize(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
+def check_new_name(name: Any, what: str = "name") -> None:
+    """The one rule for names and aliases, checked at registration: a lowercase ASCII
+    identifier (what ``get`` can find: it lower-cases and maps '-' and ' ' to '_') that no
+    entry or alias already has, compared as ``get`` compares them (case-insensitively)."""
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a string, got {type(name).__name__}")
+    key = normalize(name)
+    if key in _ENTRIES or key in _ALIASES:
+        owner = "a catalog entry" if key in _ENTRIES else f"an alias of {_ALIASES[key][0]!r}"
+        same = "" if key == name else f" (names are compared as get() does: {name!r} is {key!r})"
+        raise ValueError(f"{what} {name!r} is taken: {key!r} is {owner}{same}")
+    if not (name.isascii() and name.isidentifier() and name == key):
+        hint = f"; use {key!r}" if key.isascii() and key.isidentifier() else ""
+        raise ValueError(
+            f"{what} must be a lowercase identifier (ASCII letters, digits and '_', not "
+            f"starting with a digit, e.g. 'my_loss'), got {name!r}{hint}"
+        )
+
+
 def register(fn: Function, aliases: Mapping[str, Mapping[str, Any]] | None = None) -> Function:
     """Add ``fn`` to the catalog, with aliases that may preset parameters."""
     name = fn.info.name
-    if name in _ENTRIES or name in _ALIASES:
-        raise ValueError(f"{name!r} is already registered")
+    check_new_name(name)
+    for alias in aliases or {}:
+        check_new_name(alias, f"alias of {name!r}")
+    if len({normalize(a) for a in aliases or {}} | {name}) != len(aliases or {}) + 1:
+        raise ValueError(f"the aliases of {name!r} repeat a name: {sorted(aliases or {})}")
     _ENTRIES[name] = fn
     for alias, preset in (aliases or {}).items():
-        if alias in _ENTRIES or alias in _ALIASES:
-            raise ValueError(f"alias {alias!r} of {name!r} is already taken")
         _ALIASES[alias] = (name, dict(preset))
     return fn
 

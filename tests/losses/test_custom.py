@@ -56,7 +56,7 @@ def test_registration_checks_the_function() -> None:
         al.losses.register_loss("needs_probs", lambda xp, t, p: xp.log(p["x"]))
     with pytest.raises(ValueError, match="gradient must be one of"):
         al.losses.register_loss("bad_option", _pseudo_huber, gradient="symbolic")
-    with pytest.raises(ValueError, match="already registered"):
+    with pytest.raises(ValueError, match="name 'mse' is taken"):
         al.losses.register_loss("mse", _pseudo_huber)
     for name in ("bad_shape", "not_xp", "needs_probs", "bad_option"):
         with pytest.raises(al.UnknownNameError):
@@ -75,3 +75,36 @@ def test_example_domain_is_used_for_the_check() -> None:
         np.testing.assert_allclose(g, (p - t) / (p * (1 - p)), rtol=1e-12)
     finally:
         al.unregister("test_log_loss")
+
+
+@pytest.mark.parametrize(
+    ("name", "match"),
+    [
+        ("", "must be a lowercase identifier"),
+        (" ", "must be a lowercase identifier"),
+        ("x y", r"must be a lowercase identifier.*use 'x_y'"),
+        ("my-loss", r"use 'my_loss'"),
+        ("MyLoss", r"use 'myloss'"),
+        ("9lives", "not starting with a digit"),
+        ("MSE", r"'MSE' is taken: 'mse' is a catalog entry"),
+        ("Gelu_Tanh", r"is taken: 'gelu_tanh' is an alias of 'gelu'"),
+        ("huber", "'huber' is taken"),
+    ],
+)
+def test_names_follow_one_rule_checked_at_registration(name: str, match: str) -> None:
+    """Issue 13: '', ' ', 'x y' registered (and get() then could not find them) and 'MSE'
+    registered while get('MSE') returned the built-in mse. One rule: lowercase identifiers,
+    no shadowing of a name or alias as get() compares them; checked before the function runs."""
+    calls = []
+
+    def value(xp, t, p):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return xp.sum((p - t) ** 2, axis=-1)
+
+    with pytest.raises(ValueError, match=match):
+        al.losses.register_loss(name, value)
+    with pytest.raises(ValueError, match="is taken"):
+        al.losses.register_loss("fine_name", value, aliases={"mse": {}})
+    assert not calls
+    with pytest.raises(al.UnknownNameError):
+        al.get("fine_name")

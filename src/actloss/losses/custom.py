@@ -31,7 +31,7 @@ import array_api_compat
 import numpy as np
 
 from .. import _backend as B
-from .._catalog import register
+from .._catalog import check_new_name, register
 from .._loss import STANDARD_REDUCTIONS, Loss, LossKernels, Parts
 from .._spec import Info, Interval
 
@@ -141,6 +141,9 @@ def register_loss(
     must be finite with one loss per sample, and the autodiff and numerical gradients
     must agree to 1e-6 (when PyTorch is installed).
     """
+    check_new_name(name)  # before running the user's function: the catalog's one name rule
+    for alias in aliases or {}:
+        check_new_name(alias, f"alias of {name!r}")
     if gradient not in GRADIENTS:
         raise ValueError(
             f"gradient must be one of {', '.join(map(repr, GRADIENTS))}, got {gradient!r}"
