@@ -62,3 +62,20 @@ def test_gaussian_nll_takes_pytorchs_documented_broadcasting() -> None:
     for tt, vv, what in [(t, var[:, :2], "var must"), (np.ones((3, 3)), var, "y_true must")]:
         with pytest.raises(ValueError, match=what):
             f(tt, (mean, vv))
+
+
+def test_zero_vectors_have_cos_zero_in_every_cosine_loss() -> None:
+    # one convention for the catalog (issue 13, item 6): a zero feature has cos = 0 with
+    # every class weight, so ArcFace's target logit is s cos(pi/2 + m) = -s sin m and the
+    # others s * 0 (by hand, C = 2); CosFace's s (0 - m); the gradients stay finite
+    import math
+
+    labels, x, w = np.array([0]), np.zeros((1, 2)), np.array([[1.0, 0.0], [0.0, 1.0]])
+    s, m = 64.0, 0.5
+    arc = al.get("arcface")(labels, (x, w), scale=s, margin=m)
+    assert math.isclose(float(arc), math.log1p(math.exp(s * math.sin(m))), rel_tol=1e-12)
+    cos = al.get("cosface")(labels, (x, w), scale=s, margin=0.35)
+    assert math.isclose(float(cos), math.log1p(math.exp(s * 0.35)), rel_tol=1e-12)
+    for name in ("arcface", "cosface", "large_margin_softmax"):
+        gx, gw = al.get(name).grad(labels, (x, w))
+        assert np.isfinite(gx).all() and np.isfinite(gw).all(), name

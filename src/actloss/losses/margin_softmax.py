@@ -16,9 +16,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .. import _checks
 from .. import _numerics as N
-from .._loss import Parts, check_labels, fail, numel
+from .._loss import Parts, check_labels, fail
 from .._spec import Interval, Param, in_interval, non_negative, positive
 from ._common import ROW_REDUCTIONS, log_softmax, need_target, onehot_mask
 from ._define import define
@@ -42,10 +41,11 @@ def _margin_softmax(name: str, xp: Any, y_true: Any, y_pred: Any, head: Head) ->
     if tuple(y.shape) != (x.shape[0],):
         raise fail(name, f"y_true must hold {x.shape[0]} class labels, got {tuple(y.shape)}")
     lab = check_labels(name, xp, y, w.shape[0])
-    a = xp.sqrt(xp.sum(x * x, axis=-1, keepdims=True))  # (N, 1)
-    b = xp.sqrt(xp.sum(w * w, axis=-1, keepdims=True))  # (C, 1)
-    if numel(x) and _checks.can_read(a, b) and (bool(xp.any(a == 0)) or bool(xp.any(b == 0))):
-        raise fail(name, "features and class weights must be non-zero vectors (angles)")
+    # squared norms + the dtype's smallest normal, as cosine_similarity, cosine_embedding and
+    # ntxent: a zero feature or class weight has cos = 0 (angle pi/2) with everything
+    tiny = float(xp.finfo(x.dtype).smallest_normal)
+    a = xp.sqrt(xp.sum(x * x, axis=-1, keepdims=True) + tiny)  # (N, 1)
+    b = xp.sqrt(xp.sum(w * w, axis=-1, keepdims=True) + tiny)  # (C, 1)
     xh, wh = x / a, w / b
     c = xp.clip(xp.matmul(xh, wh.T), -1.0, 1.0)  # (N, C) cosines
     mask = onehot_mask(xp, lab, w.shape[0])
@@ -78,7 +78,9 @@ COMMON: dict[str, Any] = {
 }
 SIGNATURE = (
     "Signature: f(labels, (features, weights)) with features (N, D) and class weights "
-    "(C, D); grad returns (d_features, d_weights)."
+    "(C, D); grad returns (d_features, d_weights). Squared norms get the dtype's smallest "
+    "normal number added (as cosine_similarity and ntxent), so a zero feature or weight has "
+    "cos = 0 (angle pi/2) with everything."
 )
 
 
