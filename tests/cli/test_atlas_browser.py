@@ -53,6 +53,11 @@ def full_atlas(tmp_path_factory):
         "lab-results",
         "Lab results",
         "<p id='lab-marker'>from the lab</p>"
+        # a Plotly figure as the lab writes it (plotly's to_html, default template)
+        "<div id='lab-plot' class='plotly-graph-div' style='height:300px; width:100%;'></div>"
+        "<script>Plotly.newPlot('lab-plot', [{x: [1, 2, 3], y: [0.7, 0.8, 0.85], "
+        "name: 'bce + sigmoid'}], {plot_bgcolor: '#E5ECF6', title: {text: 'accuracy'}}, "
+        "{responsive: true})</script>"
         "<table><thead><tr><th>combination</th><th>test accuracy</th><th>95% CI</th></tr>"
         "</thead><tbody><tr><td>bce + sigmoid</td><td>0.91</td><td>[0.90, 0.92]</td></tr>"
         "</tbody></table><pre>bce + sigmoid vs hinge + tanh: p = 0.03</pre>",
@@ -226,6 +231,12 @@ def test_extra_sections_share_the_style(page):
         ) == page.evaluate(
             "getComputedStyle(document.querySelector('#recommend > h2')).borderBottomStyle"
         )
+    # the lab's Plotly figure is drawn white like the cards' plots, and fits the page
+    lab_plot = page.evaluate(
+        "(() => { const d = document.getElementById('lab-plot');"
+        " return [d.layout.plot_bgcolor, d.getBoundingClientRect().right]; })()"
+    )
+    assert lab_plot[0] == "#fff" and lab_plot[1] <= page.width
     pre = page.locator("#lab-results pre").bounding_box()
     assert pre is not None and pre["x"] + pre["width"] <= page.width
 

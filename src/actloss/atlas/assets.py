@@ -257,12 +257,28 @@ JS = r"""
       Array.from(tr.children).forEach((td, j) => { if (td.tagName === "TD" && heads[j]) td.dataset.label = heads[j]; });
     }
   }
+  // Plotly figures of the extra sections (the lab's) in the cards' style: white, light grid,
+  // the legend below the plot on a phone.
+  let narrowShown = null;
+  function styleExtraPlots() {
+    const narrow = window.innerWidth < 700;
+    if (narrow === narrowShown) return;
+    narrowShown = narrow;
+    for (const div of document.querySelectorAll("section.extra .js-plotly-plot")) {
+      Plotly.relayout(div, {
+        paper_bgcolor: "#fff", plot_bgcolor: "#fff", "xaxis.gridcolor": "#e5e8eb", "yaxis.gridcolor": "#e5e8eb",
+        "legend.orientation": narrow ? "h" : "v", "legend.x": narrow ? 0 : 1.02, "legend.y": narrow ? -0.25 : 1,
+        "title.font.size": narrow ? 13 : 16,
+      });
+    }
+  }
   let pending = 0;
-  function relayout() { cancelAnimationFrame(pending); pending = requestAnimationFrame(() => { measureHeader(); fitMath(); }); }
+  function relayout() { cancelAnimationFrame(pending); pending = requestAnimationFrame(() => { measureHeader(); fitMath(); styleExtraPlots(); }); }
   window.addEventListener("resize", relayout);
   for (const el of [search, kind, prop, task]) el.addEventListener("input", relayout);
   measureHeader();
   fitMath();
+  styleExtraPlots();
   if (document.fonts) document.fonts.ready.then(fitMath);
   window.addEventListener("load", fitMath);
 })();
