@@ -35,6 +35,17 @@ def skipped() -> Iterator[None]:
         _ENABLED.reset(token)
 
 
+@contextlib.contextmanager
+def forced() -> Iterator[None]:
+    """Value-reading checks on, whatever the caller chose: for raising the reference's error
+    after a fused kernel has found bad input (which it must never compute on)."""
+    token = _ENABLED.set(True)
+    try:
+        yield
+    finally:
+        _ENABLED.reset(token)
+
+
 def _is_jax_tracer(x: Any) -> bool:
     jax_core = sys.modules.get("jax.core")
     if jax_core is None:  # jax not imported: no array can be a tracer
@@ -75,4 +86,4 @@ def can_read(*arrays: Any) -> bool:
     return _ENABLED.get()
 
 
-__all__ = ["can_read", "enabled", "skipped"]
+__all__ = ["can_read", "enabled", "forced", "skipped"]

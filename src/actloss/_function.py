@@ -26,6 +26,7 @@ from ._views import numpy_views
 from .fast import _out
 
 Kernel = Callable[..., Any]
+_PLAIN = (bool, int, float, str, type(None))  # parameter values whose resolution is cached
 
 
 class ParameterError(ValueError):
@@ -72,6 +73,7 @@ class Function:
         self.kernels = kernels
         self.preset = dict(preset or {})
         self._alias = alias
+        self._resolved: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.__doc__ = render_docstring(info)
 
     @property
@@ -115,7 +117,37 @@ class Function:
                 )
 
     def resolve_params(self, params: Mapping[str, Any], xp: Any, like: Any) -> dict[str, Any]:
-        """Merge defaults, preset and call parameters; validate and convert each one."""
+        """Merge defaults, preset and call parameters; validate and convert each one.
+
+        Parameters given as Python scalars are validated once per distinct set and the
+        result is reused (``cached_resolution``); arrays are converted on every call.
+        """
+        hit, key = self.cached_resolution(params)
+        if hit is not None:
+            return hit
+        out = self._resolve(params, xp, like)
+        self.remember_resolution(key, out)
+        return out
+
+    def cached_resolution(
+        self, params: Mapping[str, Any]
+    ) -> tuple[dict[str, Any] | None, tuple[Any, ...] | None]:
+        """(a copy of the resolved parameters, None) when ``params`` were resolved before,
+        else (None, the cache key or None when a value is not a plain scalar)."""
+        if not all(type(v) in _PLAIN for v in params.values()):
+            return None, None
+        key = tuple(sorted((k, type(v).__name__, v) for k, v in params.items()))  # 1 != True
+        hit = self._resolved.get(key)
+        return (dict(hit) if hit is not None else None), key
+
+    def remember_resolution(self, key: tuple[Any, ...] | None, out: Mapping[str, Any]) -> None:
+        if key is None or any(B.is_array(v) for v in out.values()):
+            return
+        if len(self._resolved) >= 256:  # many distinct parameter sets (a schedule): start over
+            self._resolved.clear()
+        self._resolved[key] = dict(out)
+
+    def _resolve(self, params: Mapping[str, Any], xp: Any, like: Any) -> dict[str, Any]:
         self._check_names(params)
         merged = {**self.info.defaults, **self.preset, **params}
         out = {

@@ -476,7 +476,7 @@ class Loss(Function):
             preds.append(xp.astype(arr, first.dtype, copy=False))
         return xp, preds, out_dtype, packed
 
-    def resolve_params(self, params: Mapping[str, Any], xp: Any, like: Any) -> dict[str, Any]:
+    def _resolve(self, params: Mapping[str, Any], xp: Any, like: Any) -> dict[str, Any]:
         """As for activations; parameters whose default is None may stay None."""
         self._check_names(params)
         merged = {**self.info.defaults, **self.preset, **params}

@@ -215,3 +215,41 @@ def test_combined_loss_as_a_module() -> None:
     xr = x.detach().clone().requires_grad_()
     (torch.nn.functional.mse_loss(xr, t) + 0.5 * torch.nn.functional.l1_loss(xr, t)).backward()
     torch.testing.assert_close(x.grad, xr.grad)
+
+
+def test_check_inputs_false_skips_only_the_value_checks() -> None:
+    """check_inputs=False (hot loops): the checks that read the data are off; parameters and
+    shapes are still checked, and out-of-range integer labels still raise on the fused CPU
+    path (its kernel checks the range in its one pass and never reads out of bounds)."""
+    bce = alt.BCEWithLogitsLoss(check_inputs=False)
+    x = torch.zeros(3, requires_grad=True)
+    bce(x, torch.tensor([0.0, 1.0, 2.0]))  # a target outside [0, 1]: not checked
+    with pytest.raises(ValueError, match=r"y_true must hold probabilities in \[0, 1\]"):
+        alt.BCEWithLogitsLoss()(x, torch.tensor([0.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match="same shape"):
+        bce(x, torch.zeros(4))
+    with pytest.raises(ValueError, match="gamma"):
+        alt.FocalLoss(gamma=-1.0, check_inputs=False)
+    with pytest.raises(TypeError, match="check_inputs must be a bool"):
+        alt.MSELoss(check_inputs="no")
+    ce = alt.CrossEntropyLoss(check_inputs=False)
+    logits = torch.randn(4, 3, requires_grad=True)
+    with pytest.raises(ValueError, match="class label 7, out of range for 3 classes"):
+        ce(logits, torch.tensor([0, 1, 7, 2]))
+    assert "check_inputs=False" in repr(ce)
+
+
+def test_fused_cross_entropy_checks_labels_in_its_pass() -> None:
+    """The fused kernel flags labels outside [0, C) (not ignore_index) and the reference's
+    error is raised, with value checks on or off; ignore_index rows stay ignored."""
+    ce = al.get("cross_entropy")
+    z = np.random.default_rng(0).normal(size=(4, 3))
+    with pytest.raises(ValueError, match="class label -5, out of range"):
+        ce(np.array([0, 1, -5, 0]), z)
+    from actloss import _checks
+
+    with _checks.skipped(), pytest.raises(ValueError, match="class label 3, out of range"):
+        ce(np.array([0, 1, 3, 0]), z)
+    got = ce(np.array([0, 1, -100, 2]), z)
+    want = ce(np.array([0, 1, 2]), z[[0, 1, 3]])
+    np.testing.assert_allclose(got, want, rtol=1e-15)

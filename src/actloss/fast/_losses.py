@@ -423,9 +423,12 @@ def _row_coef(ct, r, sc):
 
 
 @kernel
-def ce_labels(z, lab, wt, ct, l, d, rl, ignore, eps, scale):
+def ce_labels(z, lab, wt, ct, l, d, rl, bad, ignore, eps, scale):
     """Rows of cross-entropy with integer labels, class weights ``wt`` and label smoothing.
 
+    A label outside [0, C) that is not ``ignore`` sets ``bad[r]`` (the caller raises the
+    reference's error) and its row is computed as ignored: the range check of the labels is
+    part of this one pass, and nothing is read out of bounds.
     With w = wt[y] (0 where y == ignore) and v = [y != ignore]:
     loss_r = -(1 - eps) w log p_y - (eps / C) v sum_c wt_c log p_c, and the gradient
     c_r (A p - a), a_c = (1 - eps) w [c = y] + (eps / C) wt_c v, A = sum_c a_c.
@@ -445,6 +448,9 @@ def ce_labels(z, lab, wt, ct, l, d, rl, ignore, eps, scale):
         s, lse = _exp_row(zr, m, e)
         y = lab[r]
         valid = y != ignore
+        if valid and (y < 0 or y >= n):
+            bad[r] = True
+            valid = False
         yy = y if valid else 0
         w = wt[yy] if valid else like(z, 0.0)
         logp = np.float64(_shifted(zr[yy], m)) - lse

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .. import _backend as B
+from .. import _checks
 from .._loss import check_probabilities, check_same_shape
 from ..losses._common import check_class_weight, float_target, targets
 from . import _losses as K
@@ -189,7 +190,11 @@ def _cross_entropy(
     if B.is_floating(np, y_true.dtype) and y_true.dtype != x.dtype:
         y_true = y_true.astype(x.dtype)
     ignore, weight, eps = p["ignore_index"], p["weight"], float(p["label_smoothing"])
-    kind, t = targets("cross_entropy", np, y_true, x, ignore_index=ignore)
+    if y_true.dtype.kind in "iu":  # the kernel checks the labels' range in its one pass
+        with _checks.skipped():
+            kind, t = targets("cross_entropy", np, y_true, x, ignore_index=ignore)
+    else:
+        kind, t = targets("cross_entropy", np, y_true, x, ignore_index=ignore)
     check_class_weight("cross_entropy", weight, x.shape[-1])
     if kind == "soft" and x.ndim < 2:
         return None  # a single row: the reference propagates NaN by arithmetic only
@@ -209,10 +214,11 @@ def _cross_entropy(
         denom = float(rows)
     else:
         tt = np.ascontiguousarray(t, dtype=np.int64).reshape(rows)
-        valid = tt != ignore
+        valid = (tt != ignore) & (tt >= 0) & (tt < c)
         # the per-sample normalizer of "mean": weight[y], 0 for ignored samples
         denom = float(np.sum(np.where(valid, wt[np.where(valid, tt, 0)], 0.0), dtype=np.float64))
     rl = np.empty(rows) if reduce else None
+    bad = np.zeros(rows, dtype=np.bool_)
     loss = None if reduce or ct is not None else np.empty(out_shape, dtype=x.dtype)
     grad = np.empty_like(x) if want_grad else None
     lf = None if loss is None else loss.reshape(rows)
@@ -230,9 +236,12 @@ def _cross_entropy(
         if kind == "soft":
             K.ce_soft(z[a:b], tt[a:b], *parts, eps, scale)
         else:
-            K.ce_labels(z[a:b], tt[a:b], *parts, ignore, eps, scale)
+            K.ce_labels(z[a:b], tt[a:b], *parts, bad[a:b], ignore, eps, scale)
 
     parallel_for(rows, body, cost=max(c, 1))
+    if bad.any():  # a label out of range: the reference's error, even with checks off
+        with _checks.forced():
+            targets("cross_entropy", np, y_true, x, ignore_index=ignore)
     if ct is not None:
         return None, grad
     value = loss if rl is None else _value(float(np.sum(rl)), denom, reduction, x.dtype)

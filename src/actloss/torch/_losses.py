@@ -13,6 +13,17 @@ in one pass (``value_and_grad``) and saves only the gradient; for "none" it
 saves the inputs and the backward calls ``Loss.vjp`` with the per-sample
 cotangent. Gradients flow to the predictions only: the catalog differentiates
 losses with respect to ``y_pred``.
+
+Input checks: the constructor validates the parameters once (their resolution is
+cached by the core); on every call the checks that read the data run by default --
+labels in range (for cross-entropy with integer labels this is part of the fused
+kernel's one pass), probabilities and binary targets in [0, 1] or {0, 1}/{-1, 1},
+finite non-negative sample weights, whole-number float labels. ``check_inputs=False``
+switches exactly those off for a hot loop (shapes, dtypes and parameters are still
+checked): bad values then give undefined numbers (out-of-range integer labels still
+raise on the fused CPU path, which never reads out of bounds, and in torch's own
+indexing elsewhere). Under ``torch.compile`` they are off (the values are not known
+while tracing).
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ import array_api_compat.torch as xpt
 import torch
 from torch import nn
 
+from .. import _checks
 from .._classnames import class_name
 from .._loss import REDUCTIONS, Loss, check_reduction
 from ._autograd import split_params
@@ -55,31 +67,30 @@ class LossCall:
 
 
 class LossFunction(torch.autograd.Function):
-    """value = fn(target, preds, reduction, **params); backward from the catalog's gradient."""
+    """value = fn(target, preds, reduction, **params); backward from the catalog's gradient.
+
+    The classic ``forward(ctx, ...)`` form: ``apply`` of a Function with ``setup_context``
+    binds its arguments through ``inspect.signature`` on every call.
+    """
 
     @staticmethod
-    def forward(call: LossCall, target: Any, *tensors: torch.Tensor) -> Any:
+    def forward(ctx: Any, call: LossCall, target: Any, *tensors: torch.Tensor) -> Any:
         preds, rest = tensors[: call.n_pred], tensors[call.n_pred :]
         y_pred = call.y_pred(preds)
         kw = call.kwargs(rest)
-        if call.reduction == "none":
-            return (call.fn(target, y_pred, reduction="none", **kw),)
-        value, grad = call.fn.value_and_grad(target, y_pred, reduction=call.reduction, **kw)
-        grads = tuple(grad) if call.packed else (grad,)
-        return (value, *grads)
-
-    @staticmethod
-    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> None:
-        call, target, *tensors = inputs
         ctx.call = call
         ctx.n_tensors = len(tensors)
         if call.reduction == "none":
+            value = call.fn(target, y_pred, reduction="none", **kw)
             ctx.has_target = target is not None
             saved = [target] if target is not None else []
             ctx.save_for_backward(*saved, *tensors)
-        else:
-            ctx.mark_non_differentiable(*output[1:])
-            ctx.save_for_backward(*output[1:])
+            return (value,)
+        value, grad = call.fn.value_and_grad(target, y_pred, reduction=call.reduction, **kw)
+        grads = tuple(grad) if call.packed else (grad,)
+        ctx.mark_non_differentiable(*grads)
+        ctx.save_for_backward(*grads)
+        return (value, *grads)
 
     @staticmethod
     def backward(ctx: Any, g_value: torch.Tensor, *_: Any) -> Any:
@@ -185,6 +196,10 @@ class LossModule(nn.Module):
         bound.apply_defaults()
         values = dict(bound.arguments)
         self.reduction = check_reduction(values.pop("reduction"), REDUCTIONS)
+        check = values.pop("check_inputs")
+        if not isinstance(check, bool):
+            raise TypeError(f"{type(self).__name__}: check_inputs must be a bool, got {check!r}")
+        self.check_inputs = check
         self._fixed: dict[str, Any] = {}
         self._buffers_named: list[str] = []
         for p in self.function.info.params:
@@ -212,12 +227,16 @@ class LossModule(nn.Module):
         params = self.params()
         if sample_weight is not None:
             params["sample_weight"] = sample_weight
-        return apply_loss(self.function, preds, target, self.reduction, params)
+        if self.check_inputs or torch.compiler.is_compiling():  # traced: no value checks
+            return apply_loss(self.function, preds, target, self.reduction, params)
+        with _checks.skipped():
+            return apply_loss(self.function, preds, target, self.reduction, params)
 
     def extra_repr(self) -> str:
         parts = [f"{k}={v!r}" for k, v in self._fixed.items()]
         parts += [f"{k}=<tensor>" for k in self._buffers_named if getattr(self, k) is not None]
-        return ", ".join([*parts, f"reduction={self.reduction!r}"])
+        check = [] if self.check_inputs else ["check_inputs=False"]
+        return ", ".join([*parts, f"reduction={self.reduction!r}", *check])
 
 
 def make_loss_class(fn: Loss) -> type[LossModule]:
@@ -227,6 +246,7 @@ def make_loss_class(fn: Loss) -> type[LossModule]:
         for p in fn.info.params
     ]
     params.append(_P("reduction", _P.POSITIONAL_OR_KEYWORD, default=fn.default_reduction))
+    params.append(_P("check_inputs", _P.KEYWORD_ONLY, default=True))
     sig = inspect.Signature(params)
     name = class_name(fn)
     order = FORWARD_ORDER.get(fn.info.name) or (
