@@ -16,6 +16,8 @@ Adam 1e-3, 80/20 split, validation split 0.2):
 - ``batched``: the default ``actloss compare`` models (3 combinations x 10 seeds)
   trained as one batched ensemble (``training.train_batch``), and the whole
   ``compare`` pipeline (training + store + statistics + plot);
+- ``floor``: the same 30 models as one batched ensemble in plain PyTorch, without
+  actloss and without the lab's per-step diagnostics: the speed of the approach;
 - ``torch loop``: the same 30 models one at a time, each a plain ``nn.Sequential``
   with ``torch.nn.functional`` losses, ``torch.optim.Adam``, the same mini-batches;
 - ``keras fit``: ``--keras N`` of those models with Keras 3 ``model.fit`` (torch
@@ -134,6 +136,73 @@ def torch_loop() -> tuple[float, dict[str, float]]:
     return time.perf_counter() - t0, per_combination(runs, np.array(accs))
 
 
+def floor() -> tuple[float, dict[str, float]]:
+    """The floor of the approach: the same 30 models as one batched ensemble written in plain
+    PyTorch without actloss (stacked weights, ``baddbmm``, torch's own activations and
+    losses, one fused Adam, the same mini-batches and a validation pass per epoch), with
+    none of the lab's per-step diagnostics."""
+    import torch
+
+    from actloss.lab import data
+    from actloss.lab.runs import expand
+    from actloss.lab.training import generator, initial_weights
+
+    runs = sorted(expand(config()), key=lambda r: (r.output[0], r.loss[0]))
+    split = data.load("classification")
+    x = torch.as_tensor(split.x_train, dtype=torch.float32)
+    y = torch.as_tensor(split.y_train, dtype=torch.float32).reshape(-1, 1)
+    xv = torch.as_tensor(split.x_val, dtype=torch.float32)
+    xt = torch.as_tensor(split.x_test, dtype=torch.float32)
+    yt = torch.as_tensor(split.y_test, dtype=torch.float32).reshape(-1, 1)
+    dims = [x.shape[1], 64, 32, 1]
+    gens = [generator(r.seed) for r in runs]
+    per_model = [initial_weights(r, dims, g) for r, g in zip(runs, gens, strict=True)]
+    params = []
+    for layer in range(3):
+        for k in range(2):
+            t = torch.stack([pm[layer][k] for pm in per_model]).float().requires_grad_()
+            params.append(t)
+    opt = torch.optim.Adam(params, lr=runs[0].lr, fused=True)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, r in enumerate(runs):
+        groups.setdefault((r.output[0], r.loss[0]), []).append(i)
+    spans = [(key, slice(ix[0], ix[-1] + 1)) for key, ix in groups.items()]
+    out_fn = {"sigmoid": torch.sigmoid, "tanh": torch.tanh}
+    nnf = torch.nn.functional
+    loss_fn = {
+        "binary_cross_entropy": lambda o, t: nnf.binary_cross_entropy(o, t, reduction="none"),
+        "mse": lambda o, t: nnf.mse_loss(o, t, reduction="none"),
+        "hinge": lambda o, t: torch.clamp(1 - (2 * t - 1) * o, min=0),
+    }
+
+    def forward(h: torch.Tensor) -> torch.Tensor:
+        for layer in range(3):
+            z = torch.baddbmm(params[2 * layer + 1], h, params[2 * layer])
+            h = torch.relu(z) if layer < 2 else z
+        return torch.cat([out_fn[k[0]](h[s]) for k, s in spans])
+
+    n, bs = len(x), runs[0].batch_size
+    t0 = time.perf_counter()
+    for _ in range(EPOCHS):
+        perm = torch.stack([torch.randperm(n, generator=g) for g in gens])
+        for s in range(0, n, bs):
+            idx = perm[:, s : s + bs]
+            out = forward(x[idx])
+            target = y[idx]
+            per = [loss_fn[k[1]](out[sl], target[sl]).mean(dim=(1, 2)) for k, sl in spans]
+            opt.zero_grad(set_to_none=True)
+            torch.cat(per).sum().backward()
+            opt.step()
+        with torch.no_grad():
+            forward(xv.expand(len(runs), *xv.shape))
+    elapsed = time.perf_counter() - t0
+    with torch.no_grad():
+        out = forward(xt.expand(len(runs), *xt.shape))
+    thr = torch.tensor([0.0 if r.output[0] == "tanh" else 0.5 for r in runs]).reshape(-1, 1, 1)
+    acc = ((out > thr) == (yt > 0.5)).float().mean(dim=(1, 2)).numpy()
+    return elapsed, per_combination(runs, acc)
+
+
 def keras_fit(n_models: int) -> tuple[float, dict[str, float]]:
     """``n_models`` of the 30 (spread over the combinations) with Keras 3 ``fit``."""
     os.environ.setdefault("KERAS_BACKEND", "torch")
@@ -186,6 +255,11 @@ def main() -> None:
     t_b, acc_b = batched(10)
     res["batched_30"] = {"train_s": round(t_b, 2), "accuracy": acc_b}
     print(f"batched, 30 models:     {t_b:7.1f} s  accuracy {acc_b}")
+    t_f, acc_f = floor()
+    res["floor_30"] = {"train_s": round(t_f, 2), "accuracy": acc_f,
+                       "lab_over_floor": round(t_b / t_f, 2)}  # fmt: skip
+    print(f"floor (plain PyTorch batched), 30 models: {t_f:7.1f} s  accuracy {acc_f}  -> the lab "
+          f"is {t_b / t_f:.2f}x the floor")  # fmt: skip
     t_c = compare_pipeline()
     res["compare_pipeline_30_s"] = round(t_c, 2)
     print(f"compare pipeline (train+store+stats+plot): {t_c:.1f} s")
