@@ -10,9 +10,15 @@ Keras's own conventions apply: ``(y_true, y_pred)`` order, ``reduction=`` and
 Every class is serializable (``keras.saving.register_keras_serializable``, package
 ``actloss``), so saved ``.keras`` models that use them load back.
 
-Backends: torch (the analytic backward of ``actloss.torch``) and JAX (the core on the
-host through ``jax.pure_callback`` in a ``jax.custom_vjp``: works under ``jit``, one host
-round trip per call); TensorFlow tensors are not Array API arrays and are not supported.
+Losses follow Keras's per-sample semantics: ``call`` returns one value per sample,
+reducing an elementwise loss over the last axis by its mean as Keras's losses do
+(``MeanSquaredError``, ``Hinge``, ``BinaryCrossentropy``, ...; class-axis losses such
+as cross-entropy are per sample already), so Keras's reductions and ``sample_weight`` of
+shape ``(batch,)``, ``(batch, 1)`` or ``(batch, timesteps)`` give Keras's numbers.
+
+Backends: torch (the analytic backward of ``actloss.torch``) and JAX (``actloss.jax``:
+the core on the JAX arrays inside Keras's jit-compiled train step, differentiated by the
+catalog's derivatives); TensorFlow tensors are not Array API arrays and are not supported.
 
     import os; os.environ["KERAS_BACKEND"] = "torch"
     import keras, actloss.keras as alk

@@ -6,8 +6,11 @@ becomes a weight with a ``trainable_<name>`` switch (``Swish(trainable_beta=True
 ``Snake(trainable_a=True)``; PReLU's per-channel ``weight`` adds ``num_parameters``,
 the size of axis 1, which is the feature axis of (batch, features) inputs).
 Losses become ``keras.losses.Loss`` subclasses in Keras's ``(y_true, y_pred)``
-order returning per-sample values that Keras reduces (``reduction=``,
-``sample_weight``); regularizers become ``keras.regularizers.Regularizer``s.
+order returning one value per sample, as Keras's losses do: an elementwise loss is
+averaged over the last axis of ``y_pred`` (inputs of two or more dims; Keras's
+``MeanSquaredError``, ``Hinge``, ``BinaryCrossentropy`` ...), a loss over the class axis
+(cross-entropy, KL divergence) or over rows is per sample already; Keras then applies
+``reduction=`` and ``sample_weight``. Regularizers become ``keras.regularizers.Regularizer``s.
 Every class is registered with ``keras.saving.register_keras_serializable``
 (package ``actloss``) and round-trips through ``get_config``/``from_config``.
 """
@@ -160,6 +163,19 @@ def match_rank(y_true: Any, y_pred: Any) -> Any:
     return y_true
 
 
+def per_sample(values: Any, y_pred: Any) -> Any:
+    """Keras's per-sample values: the mean over the last axis of an elementwise loss.
+
+    An elementwise loss keeps y_pred's shape; Keras's losses (``mean_squared_error``,
+    ``hinge``, ``binary_crossentropy``, ``log_cosh``, ...) average it over the last axis, one
+    value per sample (per timestep for sequences). 1-d predictions are one value per
+    sample already.
+    """
+    if y_pred.ndim >= 2 and tuple(values.shape) == tuple(y_pred.shape):
+        return keras.ops.mean(values, axis=-1)
+    return values
+
+
 def loss_signature(fn: Loss) -> inspect.Signature:
     params = [_kw(p.name, fn.preset.get(p.name, p.default)) for p in fn.info.params]
     if takes_probabilities(fn):
@@ -214,7 +230,8 @@ class LossBase(keras.losses.Loss):
         preds = list(y_pred) if isinstance(y_pred, (tuple, list)) else [y_pred]
         if takes_probabilities(fn) and not self.from_logits:
             preds[0] = to_logits(fn, preds[0])
-        return _compute.loss(fn, preds, match_rank(y_true, preds[0]), self.params())
+        values = _compute.loss(fn, preds, match_rank(y_true, preds[0]), self.params())
+        return per_sample(values, preds[0])
 
     def get_config(self) -> dict[str, Any]:
         config = {**super().get_config(), **self._actloss_config}

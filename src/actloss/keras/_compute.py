@@ -6,9 +6,9 @@ native tensors:
 * torch backend: through ``actloss.torch`` (the same ``autograd.Function``s as the
   PyTorch adapter: the catalog's analytic backward, second derivatives, minimal
   saved tensors); Keras's torch trainer differentiates with torch autograd;
-* JAX: the core on NumPy copies on the host (``jax.pure_callback``) inside a
-  ``jax.custom_vjp`` whose backward is the core's ``vjp`` (see ``_jax.py``), so it
-  works under ``jit``, at the cost of a host round trip per call;
+* JAX: through ``actloss.jax`` (the core on the JAX arrays, in Keras's jit-compiled
+  train step, differentiated by the catalog's derivatives through ``custom_jvp``/
+  ``custom_vjp``; value checks run on concrete arrays and are skipped under tracing);
 * TensorFlow tensors are not Array API arrays, so the TensorFlow backend is not
   supported (a clear error says so).
 """
@@ -43,9 +43,9 @@ def activation(fn: Activation, x: Any, params: Mapping[str, Any]) -> Any:
         from ..torch._autograd import apply_activation
 
         return apply_activation(fn, x, params)
-    from . import _jax
+    from ..jax import apply_activation as jax_activation
 
-    return _jax.activation(fn, x, params, _is_tensor)
+    return jax_activation(fn, x, params)
 
 
 def loss(
@@ -61,9 +61,11 @@ def loss(
         from ..torch._losses import apply_loss
 
         return apply_loss(fn, list(preds), target, reduction, params)
-    from . import _jax
+    from ..jax import apply_loss as jax_loss
 
-    return _jax.loss(fn, preds, target, params, reduction)
+    packed = fn.kernels.variadic or len(fn.kernels.inputs) > 1
+    y_pred = tuple(preds) if packed else preds[0]
+    return jax_loss(fn, target, y_pred, reduction, None, params)
 
 
 def _is_tensor(v: Any) -> bool:
