@@ -456,7 +456,7 @@ def run(n: int, rows: int, cols: int, ce_rows: int, repeat: int, only: list[str]
             continue
         if fn.info.elementwise:
             results.append(bench_elementwise(fn, x32, repeat, sub))
-        elif fn.name in fast.ROWWISE:
+        elif fn.kernels.fused is not None:
             m = rng.normal(0.0, 3.0, (rows, cols)).astype(np.float32)
             results.append(bench_rows(fn, m, repeat, sub))
         else:

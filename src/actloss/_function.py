@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import inspect
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,12 +22,19 @@ from . import _backend as B
 from . import _checks
 from . import fast as _fast
 from ._numerics import unbroadcast
-from ._spec import Info, Param
+from ._spec import Fused, Info, Param
 from ._views import numpy_views
 from .fast import _out
 
 Kernel = Callable[..., Any]
 _PLAIN = (bool, int, float, str, type(None))  # parameter values whose resolution is cached
+
+
+_ANNOTATIONS = {"scalar": "float", "array": "float | Array", "int": "int", "bool": "bool"}
+
+
+def _choices(p: Param) -> str:
+    return "Literal[" + ", ".join(repr(c) for c in p.choices) + "]"
 
 
 class ParameterError(ValueError):
@@ -57,6 +65,8 @@ class Kernels:
     # save the output instead of the input, as PyTorch does for sigmoid, tanh, relu, ...
     output_grad: Kernel | None = None
     output_vjp: Kernel | None = None
+    # the entry's fused kernel in actloss.fast (None: the Array API definition only)
+    fused: Fused | None = None
 
 
 class Function:
@@ -75,6 +85,25 @@ class Function:
         self._alias = alias
         self._resolved: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.__doc__ = render_docstring(info)
+        self.__signature__ = self._signature()
+
+    def _signature(self) -> inspect.Signature:
+        """The call's signature: what ``help()``, editors and the CLI show."""
+        head = [inspect.Parameter("x", inspect.Parameter.POSITIONAL_ONLY)]
+        return inspect.Signature([*head, *self._param_signature()])
+
+    def _param_signature(self) -> list[inspect.Parameter]:
+        out = []
+        for p in self.info.params:
+            default = self.preset.get(p.name, p.default)
+            kind = _ANNOTATIONS[p.kind] if p.kind != "choice" else _choices(p)
+            annotation = "Array | None" if default is None and p.kind == "array" else kind
+            out.append(
+                inspect.Parameter(
+                    p.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+                )
+            )
+        return out
 
     @property
     def name(self) -> str:

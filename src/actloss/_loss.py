@@ -17,6 +17,7 @@ is the gradient of the sum of the returned per-sample values.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -322,8 +323,25 @@ class Loss(Function):
         alias: str | None = None,
         default_reduction: str = "mean",
     ) -> None:
-        super().__init__(info, kernels, preset, alias)
         self.default_reduction = default_reduction
+        super().__init__(info, kernels, preset, alias)
+
+    def _signature(self) -> inspect.Signature:
+        P = inspect.Parameter
+        return inspect.Signature(
+            [
+                P("y_true", P.POSITIONAL_ONLY),
+                P("y_pred", P.POSITIONAL_ONLY),
+                P(
+                    "reduction",
+                    P.KEYWORD_ONLY,
+                    default=self.default_reduction,
+                    annotation="Literal['mean', 'sum', 'none']",
+                ),
+                P("sample_weight", P.KEYWORD_ONLY, default=None, annotation="Array | None"),
+                *self._param_signature(),
+            ]
+        )
 
     def partial(self, _alias: str | None = None, **params: Any) -> Loss:
         self._check_names(params)
@@ -419,8 +437,8 @@ class Loss(Function):
         like = preds[0] if preds else None
         yt = None if y_true is None else B.as_array(y_true, "y_true", xp=xp, like=like)
         p = self.resolve_params(params, xp, like)
-        if _fast.loss_eligible(self.info.name, like, out_dtype, sample_weight):
-            done = _fast.loss_run(self.info.name, yt, like, p, reduction, want_grad, cotangent)
+        if _fast.loss_eligible(self, like, out_dtype, sample_weight):
+            done = _fast.loss_run(self, yt, like, p, reduction, want_grad, cotangent)
             if done is not None:  # fused kernels (actloss.fast); None: the reference below
                 return done
         if yt is not None and B.is_floating(xp, yt.dtype) and like is not None:

@@ -17,6 +17,37 @@ Smoothness = Literal["discontinuous", "C0", "C1", "C2", "Cinf"]
 Kind = Literal["activation", "loss"]
 
 
+# ------------------------------------------------------------------------- fused kernels
+@dataclass(frozen=True)
+class Fused:
+    """An entry's fused kernel in ``actloss.fast``, named (the core never imports numba).
+
+    ``kernel``: its name in the fast path's module for the entry's kind (``_elementwise``
+    for elementwise activations, ``_rowwise`` for the softmax family, a loss family of
+    ``_lossrun``); ``params``: the parameters it takes, in order (elementwise kernels take
+    two numbers, padded with 0; a choice parameter passes its index among the choices);
+    ``variants``: (parameter, value) -> another kernel used for that value (gelu's tanh
+    form); ``constants``: fixed arguments after them (softmin: the sign -1); ``when``: a
+    predicate on the resolved parameters, False sends the call to the Array API definition
+    (softmax_focal, which is cross-entropy's kernel only for gamma = 0).
+    """
+
+    kernel: str
+    params: tuple[str, ...] = ()
+    variants: Mapping[tuple[str, Any], str] = field(default_factory=dict)
+    constants: tuple[float, ...] = ()
+    when: Callable[[Mapping[str, Any]], bool] | None = field(default=None, compare=False)
+
+    def kernel_for(self, params: Mapping[str, Any]) -> str | None:
+        """The kernel's name for resolved ``params``, or None to use the reference."""
+        if self.when is not None and not self.when(params):
+            return None
+        for (name, value), other in self.variants.items():
+            if params.get(name) == value:
+                return other
+        return self.kernel
+
+
 # --------------------------------------------------------------------------- constraints
 @dataclass(frozen=True)
 class Constraint:

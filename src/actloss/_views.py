@@ -79,11 +79,6 @@ def _back(value: Any, torch: Any) -> Any:
     return value
 
 
-def _has_kernel(fn: Any) -> bool:
-    name = fn.info.name
-    return name in _fast.ELEMENTWISE or name in _fast.ROWWISE or name in _fast.LOSSES
-
-
 def _lead(fn: Any, args: tuple[Any, ...]) -> Any:
     """The array that decides the result's dtype: x, or y_pred (its first array)."""
     at = 1 if fn.info.kind == "loss" else 0
@@ -108,7 +103,11 @@ def numpy_views(method: F) -> F:
         if torch.compiler.is_compiling():  # traced: the Array API definition on torch ops
             return method(self, *args, **kwargs)
 
-        if not _has_kernel(self) and math.prod(lead.shape) > SMALL and torch.get_num_threads() > 1:
+        if (
+            not _fast.has_kernel(self)
+            and math.prod(lead.shape) > SMALL
+            and torch.get_num_threads() > 1
+        ):
             return method(self, *args, **kwargs)
         try:
             cargs = [_convert(a, torch) for a in args]

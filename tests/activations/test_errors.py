@@ -183,3 +183,20 @@ def test_floating_point_errors_raise_in_this_session():
     with pytest.raises(FloatingPointError):
         np.array([1e308]) * 10
     assert np.exp(np.array([-800.0]))[0] == 0.0  # gradual underflow to 0 is fine
+
+
+def test_every_entry_has_a_readable_signature() -> None:
+    """help(), editors and typer see each entry's real parameters, defaults and kinds."""
+    import inspect
+
+    sig = inspect.signature(al.get("elu"))
+    assert str(sig) == "(x, /, *, alpha: 'float' = 1.0)"
+    assert inspect.signature(al.get("gelu_tanh")).parameters["approximate"].default == "tanh"
+    ce = inspect.signature(al.get("cross_entropy")).parameters
+    assert list(ce)[:4] == ["y_true", "y_pred", "reduction", "sample_weight"]
+    assert ce["ignore_index"].default == -100 and ce["weight"].annotation == "Array | None"
+    for fn in al.catalog():
+        params = inspect.signature(fn).parameters
+        assert [p.name for p in fn.info.params] == [n for n in params if n in fn.info.defaults]
+        for p in fn.info.params:
+            assert params[p.name].default == fn.preset.get(p.name, p.default)

@@ -47,7 +47,11 @@ PARAMS: dict[str, dict[str, Any]] = {
     "swish": {"beta": -1.5},
     "threshold": {"threshold": 1.0, "value": -2.0},
 }
-CASES = [pytest.param(name, {}, id=name) for name in sorted(fast.ELEMENTWISE)] + [
+# the entries that declare a fused kernel (Kernels.fused): the catalog is the only registry
+FUSED = sorted(f.name for f in al.catalog(kind="activation") if f.kernels.fused)
+ELEMENTWISE = [n for n in FUSED if al.get(n).info.elementwise]
+ROWWISE = [n for n in FUSED if not al.get(n).info.elementwise]
+CASES = [pytest.param(name, {}, id=name) for name in ELEMENTWISE] + [
     pytest.param(name, p, id=f"{name}-{'-'.join(f'{k}={v}' for k, v in p.items())}")
     for name, p in sorted(PARAMS.items())
 ]
@@ -128,7 +132,7 @@ def _rows(dtype: Any) -> np.ndarray:
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
-@pytest.mark.parametrize("name", sorted(fast.ROWWISE))
+@pytest.mark.parametrize("name", ROWWISE)
 @pytest.mark.parametrize("n", [1, 7, 8, 21, 1000])
 def test_row_kernels_match_the_reference(name: str, dtype: Any, n: int):
     fn = al.get(name)
@@ -304,3 +308,27 @@ def test_controls():
         with fast.use(True):
             assert fast.enabled() == fast.available()
         assert not fast.enabled()
+
+
+def test_the_catalog_is_the_only_kernel_registry() -> None:
+    """Every fused kernel an entry declares (kernel and variants) exists, and every public
+    kernel of _elementwise / _rowwise is declared by an entry: adding a function with a
+    kernel means one catalog entry (its ``fused=``) and the kernel, nothing else."""
+    from numba.core.registry import CPUDispatcher
+
+    from actloss.fast import _elementwise, _rowwise
+
+    declared: dict[Any, set[str]] = {_elementwise: set(), _rowwise: set()}
+    for fn in al.catalog(kind="activation"):
+        spec = fn.kernels.fused
+        if spec is None:
+            continue
+        module = _elementwise if fn.info.elementwise else _rowwise
+        for name in {spec.kernel, *spec.variants.values()}:
+            assert isinstance(getattr(module, name, None), CPUDispatcher), (fn.name, name)
+            declared[module].add(name)
+    for module, names in declared.items():
+        public = {
+            k for k, v in vars(module).items() if isinstance(v, CPUDispatcher) and k[0] != "_"
+        }
+        assert public == names, (module.__name__, public ^ names)

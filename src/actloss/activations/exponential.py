@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from .. import _numerics as N
-from .._spec import Interval, Param, kink_at, non_negative, positive
+from .._spec import Fused, Interval, Param, kink_at, non_negative, positive
 from ._define import define
 
 INF = math.inf
@@ -47,6 +47,7 @@ ELU_REF = (
 
 elu = define(
     "elu",
+    fused=Fused("elu", params=("alpha",)),
     family="exponential",
     summary="Exponential linear unit: identity for x > 0, alpha (e^x - 1) below.",
     formula=r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
@@ -79,6 +80,7 @@ elu = define(
 
 selu = define(
     "selu",
+    fused=Fused("selu"),
     family="exponential",
     summary="Scaled ELU with the constants that make activations self-normalizing.",
     formula=r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 "
@@ -110,6 +112,7 @@ selu = define(
 
 celu = define(
     "celu",
+    fused=Fused("celu", params=("alpha",)),
     family="exponential",
     summary="Continuously differentiable ELU: alpha (e^{x/alpha} - 1) below 0, C1 for any alpha.",
     formula=r"f(x) = \max(0, x) + \min\bigl(0, \alpha\,(e^{x/\alpha} - 1)\bigr)",
@@ -140,6 +143,7 @@ celu = define(
 
 exponential = define(
     "exponential",
+    fused=Fused("exponential"),
     family="exponential",
     summary="e^x (Keras's 'exponential'): positive outputs, e.g. for rates.",
     formula=r"f(x) = e^{x}",

@@ -6,13 +6,14 @@ import math
 from typing import Any
 
 from .. import _numerics as N
-from .._spec import Interval, Param, real
+from .._spec import Fused, Interval, Param, real
 from ._define import define
 
 INF = math.inf
 
 identity = define(
     "identity",
+    fused=Fused("identity"),
     aliases={"linear": {}},
     family="linear",
     summary="f(x) = x: the output activation for regression.",
@@ -40,6 +41,7 @@ def _affine_input(xp: Any, x: Any, slope: Any) -> Any:
 
 affine = define(
     "affine",
+    fused=Fused("affine", params=("slope", "intercept")),
     family="linear",
     summary="slope * x + intercept, both learnable in the adapters.",
     formula=r"f(x) = a\,x + b",

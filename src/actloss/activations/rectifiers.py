@@ -9,7 +9,7 @@ from typing import Any
 from .. import _numerics as N
 from .._backend import constant
 from .._function import ParameterError
-from .._spec import Interval, Kink, Param, in_interval, kink_at, real
+from .._spec import Fused, Interval, Kink, Param, in_interval, kink_at, real
 from ._define import define
 
 INF = math.inf
@@ -23,6 +23,7 @@ def _step(xp: Any, x: Any, at: float = 0.0) -> Any:
 # --------------------------------------------------------------------------------- relu
 relu = define(
     "relu",
+    fused=Fused("relu"),
     family="rectifier",
     summary="Rectified linear unit max(x, 0): the default hidden activation.",
     formula=r"f(x) = \max(x, 0)",
@@ -56,6 +57,7 @@ relu = define(
 # -------------------------------------------------------------------------------- relu6
 relu6 = define(
     "relu6",
+    fused=Fused("relu6"),
     family="rectifier",
     summary="ReLU capped at 6: min(max(x, 0), 6) (MobileNet).",
     formula=r"f(x) = \min(\max(x, 0), 6)",
@@ -80,6 +82,7 @@ relu6 = define(
 # --------------------------------------------------------------------------- leaky_relu
 leaky_relu = define(
     "leaky_relu",
+    fused=Fused("leaky_relu", params=("negative_slope",)),
     family="rectifier",
     summary="ReLU with a small slope for negative inputs, so no unit dies completely.",
     formula=r"f(x) = \begin{cases} x & x > 0 \\ \text{negative\_slope}\cdot x & x \le 0 "
@@ -135,6 +138,7 @@ def _prelu_weight(xp: Any, x: Any, weight: Any) -> Any:
 
 prelu = define(
     "prelu",
+    fused=Fused("leaky_relu", params=("weight",)),
     family="rectifier",
     summary="Parametric ReLU: a leaky ReLU whose negative slope is learned, per channel.",
     formula=r"f(x) = \begin{cases} x & x > 0 \\ a_c\,x & x \le 0 \end{cases}",
@@ -190,6 +194,7 @@ def _rrelu_slope(lower: float, upper: float) -> float:
 
 rrelu = define(
     "rrelu",
+    fused=Fused("rrelu", params=("lower", "upper")),
     family="rectifier",
     summary="Randomized leaky ReLU at inference: the fixed slope (lower + upper) / 2.",
     formula=r"f(x) = \begin{cases} x & x \ge 0 \\ \frac{l + u}{2}\,x & x < 0 \end{cases}",
@@ -238,6 +243,7 @@ rrelu = define(
 # ---------------------------------------------------------------------------- threshold
 threshold = define(
     "threshold",
+    fused=Fused("threshold", params=("threshold", "value")),
     family="rectifier",
     summary="x where x > threshold, a constant value elsewhere (PyTorch's Threshold).",
     formula=r"f(x) = \begin{cases} x & x > \text{threshold} \\ \text{value} & \text{otherwise} "

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from .. import _numerics as N
-from .._spec import Interval, Kink, Param, non_negative
+from .._spec import Fused, Interval, Kink, Param, non_negative
 from ._define import define
 
 INF = math.inf
@@ -44,6 +44,7 @@ def _tanhshrink(xp: Any, x: Any) -> Any:
 
 tanhshrink = define(
     "tanhshrink",
+    fused=Fused("tanhshrink"),
     family="shrinkage",
     summary="x - tanh(x): near-zero (cubic) for small inputs, linear for large ones.",
     formula=r"f(x) = x - \tanh(x)",
@@ -81,6 +82,7 @@ def _outside(xp: Any, x: Any, lambd: float) -> Any:
 
 softshrink = define(
     "softshrink",
+    fused=Fused("softshrink", params=("lambd",)),
     family="shrinkage",
     summary="Soft thresholding: shrink toward 0 by lambd, zero inside [-lambd, lambd].",
     formula=r"f(x) = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda \\ "
@@ -108,6 +110,7 @@ softshrink = define(
 
 hardshrink = define(
     "hardshrink",
+    fused=Fused("hardshrink", params=("lambd",)),
     family="shrinkage",
     summary="Hard thresholding: x outside [-lambd, lambd], 0 inside.",
     formula=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",

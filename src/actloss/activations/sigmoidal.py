@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import _numerics as N
 from .._backend import constant
-from .._spec import Interval, Kink, Param, kink_at, real
+from .._spec import Fused, Interval, Kink, Param, kink_at, real
 from ._define import define
 
 INF = math.inf
@@ -22,6 +22,7 @@ def _sigmoid_value_and_grad(xp: Any, x: Any) -> tuple[Any, Any]:
 
 sigmoid = define(
     "sigmoid",
+    fused=Fused("sigmoid"),
     aliases={"logistic": {}},
     family="sigmoidal",
     summary="Logistic sigmoid: squashes to (0, 1); the classic output for probabilities.",
@@ -53,6 +54,7 @@ sigmoid = define(
 # --------------------------------------------------------------------------------- tanh
 tanh = define(
     "tanh",
+    fused=Fused("tanh"),
     family="sigmoidal",
     summary="Hyperbolic tangent: a zero-centred sigmoid with range (-1, 1).",
     formula=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
@@ -86,6 +88,7 @@ def _open_mask(xp: Any, x: Any, lo: float, hi: float) -> Any:
 
 hard_sigmoid = define(
     "hard_sigmoid",
+    fused=Fused("hard_sigmoid"),
     family="sigmoidal",
     summary="Piecewise-linear sigmoid: relu6(x + 3) / 6 (PyTorch, Keras 3, JAX).",
     formula=r"f(x) = \frac{\operatorname{relu6}(x + 3)}{6} = \min\!\bigl(\max(\tfrac{x}{6} + "
@@ -124,6 +127,7 @@ def _check_hard_tanh(p: Mapping[str, Any]) -> None:
 
 hard_tanh = define(
     "hard_tanh",
+    fused=Fused("hard_tanh", params=("min_val", "max_val")),
     aliases={"hardtanh": {}},
     family="sigmoidal",
     summary="Clip to [min_val, max_val]: the piecewise-linear tanh.",
@@ -161,6 +165,7 @@ hard_tanh = define(
 # ----------------------------------------------------------------------------- softsign
 softsign = define(
     "softsign",
+    fused=Fused("softsign"),
     family="sigmoidal",
     summary="x / (1 + |x|): a sigmoid-shaped squashing with polynomial (not exponential) tails.",
     formula=r"f(x) = \frac{x}{1 + |x|}",
@@ -193,6 +198,7 @@ softsign = define(
 # -------------------------------------------------------------------------- log_sigmoid
 log_sigmoid = define(
     "log_sigmoid",
+    fused=Fused("log_sigmoid"),
     aliases={"logsigmoid": {}},
     family="sigmoidal",
     summary="log(sigmoid(x)) = -softplus(-x), computed without overflow or log(0).",
@@ -217,6 +223,7 @@ log_sigmoid = define(
 # ----------------------------------------------------------------------- sparse_sigmoid
 sparse_sigmoid = define(
     "sparse_sigmoid",
+    fused=Fused("sparse_sigmoid"),
     family="sigmoidal",
     summary="(x + 1) / 2 clipped to [0, 1]: the derivative of sparse_plus; exactly 0 or 1 "
     "outside [-1, 1].",

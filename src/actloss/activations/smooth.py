@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import _numerics as N
 from .._backend import constant
-from .._spec import Interval, Kink, Param, kink_at, positive, real
+from .._spec import Fused, Interval, Kink, Param, kink_at, positive, real
 from ._define import define
 
 INF = math.inf
@@ -60,6 +60,7 @@ def _gelu_grad2(xp: Any, x: Any, approximate: str) -> Any:
 
 gelu = define(
     "gelu",
+    fused=Fused("gelu", params=("approximate",), variants={("approximate", "tanh"): "gelu_tanh"}),
     aliases={"gelu_tanh": {"approximate": "tanh"}},
     family="smooth",
     summary="Gaussian error linear unit x Phi(x): the default in Transformers (BERT, GPT).",
@@ -171,6 +172,7 @@ SILU_MIN = -0.2784645427610738
 
 silu = define(
     "silu",
+    fused=Fused("silu"),
     family="smooth",
     summary="Sigmoid-weighted linear unit x sigmoid(x) (Swish with beta = 1).",
     formula=r"\operatorname{SiLU}(x) = x\,\sigma(x)",
@@ -192,6 +194,7 @@ silu = define(
 
 swish = define(
     "swish",
+    fused=Fused("swish", params=("beta",)),
     family="smooth",
     summary="x sigmoid(beta x) with a (learnable) beta: interpolates between x/2 and ReLU.",
     formula=r"\operatorname{swish}_\beta(x) = x\,\sigma(\beta x)",
@@ -254,6 +257,7 @@ def _mish_grad2(xp: Any, x: Any) -> Any:
 
 mish = define(
     "mish",
+    fused=Fused("mish"),
     family="smooth",
     summary="x tanh(softplus(x)): a smooth, self-regularized non-monotonic rectifier.",
     formula=r"\operatorname{Mish}(x) = x\tanh\bigl(\operatorname{softplus}(x)\bigr)",
@@ -290,6 +294,7 @@ def _softplus(xp: Any, x: Any, beta: float, threshold: float) -> Any:
 
 softplus = define(
     "softplus",
+    fused=Fused("softplus", params=("beta", "threshold")),
     family="smooth",
     summary="log(1 + e^{beta x}) / beta: a smooth ReLU; linear above beta x > threshold.",
     formula=r"f(x) = \frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr)",
@@ -364,6 +369,7 @@ def _squareplus_grad2(xp: Any, x: Any, b: float) -> Any:
 
 squareplus = define(
     "squareplus",
+    fused=Fused("squareplus", params=("b",)),
     family="smooth",
     summary="(x + sqrt(x^2 + b)) / 2: a softplus-like curve using only a square root.",
     formula=r"f(x) = \frac{x + \sqrt{x^2 + b}}{2}",
@@ -398,6 +404,7 @@ def _sparse_plus_pieces(xp: Any, x: Any, low: Any, mid: Any, high: Any) -> Any:
 
 sparse_plus = define(
     "sparse_plus",
+    fused=Fused("sparse_plus"),
     family="smooth",
     summary="0 below -1, (x + 1)^2 / 4 on (-1, 1), x above 1: a C1 softplus with exact zeros.",
     formula=r"f(x) = \begin{cases} 0 & x \le -1 \\ \frac{(x + 1)^2}{4} & -1 < x < 1 \\ x & "
@@ -445,6 +452,7 @@ def _hard_swish_grad(xp: Any, x: Any) -> Any:
 
 hard_swish = define(
     "hard_swish",
+    fused=Fused("hard_swish"),
     aliases={"hardswish": {}, "hard_silu": {}},
     family="smooth",
     summary="x relu6(x + 3) / 6: a cheap piecewise-quadratic Swish (MobileNetV3).",
@@ -525,6 +533,7 @@ def _snake_da(xp: Any, x: Any, a: Any) -> Any:
 
 snake = define(
     "snake",
+    fused=Fused("snake", params=("a",)),
     family="periodic",
     summary="x + sin^2(a x) / a: a monotonic activation with a periodic component.",
     formula=r"\operatorname{snake}_a(x) = x + \frac{\sin^2(a x)}{a}",

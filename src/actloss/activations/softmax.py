@@ -8,7 +8,7 @@ from typing import Any
 from .. import _numerics as N
 from .._backend import constant
 from .._backend import device as device_of
-from .._spec import Interval, Param
+from .._spec import Fused, Interval, Param
 from ._define import define
 
 AXIS = Param("axis", -1, "The axis to normalize over.", kind="int")
@@ -52,6 +52,7 @@ VECTOR: dict[str, Any] = {
 
 softmax = define(
     "softmax",
+    fused=Fused("softmax"),
     family="softmax",
     summary="Normalized exponentials: turns logits into a probability distribution along axis.",
     formula=r"\operatorname{softmax}(x)_i = \frac{e^{x_i - m}}{\sum_j e^{x_j - m}},\quad "
@@ -84,6 +85,7 @@ softmax = define(
 
 log_softmax = define(
     "log_softmax",
+    fused=Fused("log_softmax"),
     family="softmax",
     summary="log(softmax(x)) computed directly as x - logsumexp(x): never log(0).",
     formula=r"\operatorname{log\_softmax}(x)_i = x_i - \log\sum_j e^{x_j}",
@@ -107,6 +109,7 @@ log_softmax = define(
 
 softmin = define(
     "softmin",
+    fused=Fused("softmax", constants=(-1.0,)),
     family="softmax",
     summary="softmax(-x): a probability distribution favouring the smallest entries.",
     formula=r"\operatorname{softmin}(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",

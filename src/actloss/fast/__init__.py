@@ -1,14 +1,15 @@
 """The fast path: fused numba kernels for NumPy float32/float64 inputs.
 
 The catalog's Array API definitions stay the reference. For a C-contiguous NumPy
-float32/float64 input, a function with an entry in ``ELEMENTWISE`` or ``ROWWISE``
-below computes value and derivative in one pass over memory (``value_and_grad``,
-``vjp``, and the plain call and ``grad``, which run the same kernel code so that all
-four agree bit for bit; the plain call compiles it without the derivative's
-arithmetic); every other input, backend and function takes the reference path. A
-function needs no entry here: the registry is an optimization only.
+float32/float64 input, a function whose catalog entry declares a fused kernel
+(``Kernels.fused``, an ``actloss._spec.Fused`` record: the kernel's name, its parameters
+in order, variants and conditions) computes value and derivative in one pass over memory
+(``value_and_grad``, ``vjp``, and the plain call and ``grad``, which run the same kernel
+code so that all four agree bit for bit; the plain call compiles it without the
+derivative's arithmetic); every other input, backend and function takes the reference path. The
+catalog is the only registry: this package keeps no list of names.
 
-Losses in ``LOSSES`` compute the loss and its gradient in one pass (kernels in
+Losses with a fused kernel compute the loss and its gradient in one pass (kernels in
 ``_losses``, dispatch and reductions in ``_lossrun``) for ``value_and_grad``,
 ``grad``, ``vjp`` and the plain call, on a NumPy y_pred as above without
 ``sample_weight``: mse and l2, huber, binary_cross_entropy_with_logits (scalar
@@ -41,56 +42,6 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-
-# name -> its numeric parameters in kernel order (p0, p1)
-ELEMENTWISE: Mapping[str, tuple[str, ...]] = {
-    "affine": ("slope", "intercept"),
-    "celu": ("alpha",),
-    "elu": ("alpha",),
-    "exponential": (),
-    "gelu": ("approximate",),
-    "hard_sigmoid": (),
-    "hard_swish": (),
-    "hard_tanh": ("min_val", "max_val"),
-    "hardshrink": ("lambd",),
-    "identity": (),
-    "leaky_relu": ("negative_slope",),
-    "log_sigmoid": (),
-    "mish": (),
-    "prelu": ("weight",),
-    "relu": (),
-    "relu6": (),
-    "rrelu": ("lower", "upper"),
-    "selu": (),
-    "sigmoid": (),
-    "silu": (),
-    "snake": ("a",),
-    "softplus": ("beta", "threshold"),
-    "softshrink": ("lambd",),
-    "softsign": (),
-    "sparse_plus": (),
-    "sparse_sigmoid": (),
-    "squareplus": ("b",),
-    "swish": ("beta",),
-    "tanh": (),
-    "tanhshrink": (),
-    "threshold": ("threshold", "value"),
-}
-# prelu with a scalar weight is leaky_relu
-KERNEL_NAME: Mapping[str, str] = {"prelu": "leaky_relu"}
-# vector functions normalizing along an axis, computed one row at a time
-ROWWISE: tuple[str, ...] = ("log_softmax", "softmax", "softmin")
-# losses with fused value-and-gradient kernels (``_losses``; dispatch in ``_lossrun``)
-LOSSES: tuple[str, ...] = (
-    "binary_cross_entropy_with_logits",
-    "cross_entropy",
-    "focal",
-    "huber",
-    "kl_divergence",
-    "l2",
-    "mse",
-    "softmax_focal",  # gamma = 0: cross_entropy
-)
 
 FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -152,9 +103,9 @@ def eligible(x: Any, out_dtype: Any) -> bool:
     )
 
 
-def loss_eligible(name: str, x: Any, out_dtype: Any, sample_weight: Any) -> bool:
-    """Whether loss ``name`` on prediction array ``x`` can take the fast path."""
-    return name in LOSSES and sample_weight is None and eligible(x, out_dtype)
+def loss_eligible(fn: Any, x: Any, out_dtype: Any, sample_weight: Any) -> bool:
+    """Whether loss ``fn`` on prediction array ``x`` can take the fast path."""
+    return fn.kernels.fused is not None and sample_weight is None and eligible(x, out_dtype)
 
 
 def loss_run(*args: Any) -> tuple[Any, Any] | None:
@@ -173,32 +124,35 @@ def _scalar(value: Any, choices: tuple[Any, ...] | None) -> float | None:
 
 def elementwise_args(fn: Any, params: Mapping[str, Any]) -> tuple[Any, float, float] | None:
     """(kernel, p0, p1) for ``fn`` with resolved ``params``, or None for the reference path."""
-    names = ELEMENTWISE.get(fn.name)
-    if names is None:
+    spec = fn.kernels.fused
+    if spec is None:
+        return None
+    name = spec.kernel_for(params)
+    if name is None:
         return None
     choices = {p.name: p.choices for p in fn.info.params if p.kind == "choice"}
     values = []
-    for name in names:
-        v = _scalar(params[name], choices.get(name))
+    for pname in spec.params:
+        v = _scalar(params[pname], choices.get(pname))
         if v is None:  # an array-valued parameter (per-channel weights)
             return None
         values.append(v)
-    values += [0.0] * (2 - len(values))
-    name = KERNEL_NAME.get(fn.name, fn.name)
-    if fn.name == "gelu" and params["approximate"] == "tanh":
-        name = "gelu_tanh"
-    kernel = getattr(_module("_elementwise"), name)
-    return kernel, values[0], values[1]
+    values += [*spec.constants, 0.0, 0.0][: 2 - len(values)]
+    return getattr(_module("_elementwise"), name), values[0], values[1]
 
 
 def rowwise_args(fn: Any) -> tuple[Any, float] | None:
     """(row kernel, sign) for vector function ``fn``, or None for the reference path."""
-    if fn.name not in ROWWISE:
+    spec = fn.kernels.fused
+    if spec is None:
         return None
-    mod = _module("_rowwise")
-    if fn.name == "log_softmax":
-        return mod.log_softmax, 1.0
-    return mod.softmax, (-1.0 if fn.name == "softmin" else 1.0)
+    sign = spec.constants[0] if spec.constants else 1.0
+    return getattr(_module("_rowwise"), spec.kernel), sign
 
 
-__all__ = ["ELEMENTWISE", "LOSSES", "ROWWISE", "available", "eligible", "enabled", "use"]
+def has_kernel(fn: Any) -> bool:
+    """Whether catalog entry ``fn`` declares a fused kernel."""
+    return fn.kernels.fused is not None
+
+
+__all__ = ["available", "eligible", "enabled", "has_kernel", "use"]

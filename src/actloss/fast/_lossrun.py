@@ -1,6 +1,7 @@
 """The fast path of losses: eligibility, the reference's input checks, chunks and reductions.
 
-``run`` is called by ``Loss._run`` for a loss in ``actloss.fast.LOSSES`` whose
+``run`` is called by ``Loss._run`` for a loss whose entry declares a fused kernel
+(``Kernels.fused``: the family below) and whose
 y_pred is a C-contiguous NumPy float32/float64 array and which has no
 sample_weight; it returns ``(value, gradient)`` computed by a kernel of ``_losses``,
 or None for the reference path (a per-class pos_weight, a class axis other than the
@@ -30,22 +31,11 @@ from ..losses._common import check_class_weight, float_target, targets
 from . import _losses as K
 from ._threads import parallel_for
 
-# catalog name -> kernel family
-KERNELS: Mapping[str, str] = {
-    "binary_cross_entropy_with_logits": "bce_logits",
-    "cross_entropy": "cross_entropy",
-    "focal": "focal",
-    "huber": "huber",
-    "kl_divergence": "kl_div",
-    "l2": "mse",
-    "mse": "mse",
-    "softmax_focal": "cross_entropy",  # gamma = 0 only: exactly cross_entropy, as there
-}
 CHECKS_PROBABILITIES = ("bce_logits", "focal")  # y_true must lie in [0, 1]
 
 
 def run(
-    name: str,
+    fn: Any,
     y_true: Any,
     x: np.ndarray,
     p: Mapping[str, Any],
@@ -53,13 +43,15 @@ def run(
     want_grad: bool,
     cotangent: Any,
 ) -> tuple[Any, Any] | None:
-    """(value, gradient or None) of loss ``name``, or None for the reference path."""
-    family = KERNELS.get(name)
+    """(value, gradient or None) of loss ``fn``, or None for the reference path.
+
+    The kernel family is the entry's ``Kernels.fused`` (its ``when`` may decline).
+    """
+    family = fn.kernels.fused.kernel_for(p)
+    name = fn.info.name
     if family is None or type(y_true) is not np.ndarray:
         return None
     if family == "cross_entropy":
-        if name == "softmax_focal" and float(p["gamma"]) != 0.0:
-            return None
         return _cross_entropy(name, y_true, x, p, reduction, want_grad, cotangent)
     if family == "kl_div":
         return _kl_divergence(name, y_true, x, p, reduction, want_grad, cotangent)

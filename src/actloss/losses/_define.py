@@ -9,7 +9,7 @@ from .._catalog import register
 from .._loss import STANDARD_REDUCTIONS, Loss, LossKernels
 from .._spec import Info
 
-_KERNEL_KEYS = ("kernel", "inputs", "variadic", "has_grad", "check_params", "class_axis")
+_KERNEL_KEYS = ("kernel", "inputs", "variadic", "has_grad", "check_params", "class_axis", "fused")
 
 
 def define(

@@ -14,7 +14,7 @@ from typing import Any
 from .. import _numerics as N
 from .._backend import constant
 from .._loss import Parts, check_probabilities, check_same_shape, clip_epsilon, fail, signed_labels
-from .._spec import Constraint, Interval, Param, in_interval, non_negative
+from .._spec import Constraint, Fused, Interval, Param, in_interval, non_negative
 from ._common import (
     AXIS,
     ELEMENTWISE_REDUCTIONS,
@@ -133,6 +133,7 @@ CE_COMMON: dict[str, Any] = {
 
 cross_entropy = define(
     "cross_entropy",
+    fused=Fused("cross_entropy"),
     aliases={"softmax_cross_entropy": {}, "sparse_categorical_cross_entropy": {}},
     class_axis=True,
     kernel=_cross_entropy,
@@ -317,6 +318,7 @@ def _bce_logits(xp: Any, y_true: Any, x: Any, pos_weight: Any) -> Parts:
 
 binary_cross_entropy_with_logits = define(
     "binary_cross_entropy_with_logits",
+    fused=Fused("bce_logits"),
     aliases={"sigmoid_cross_entropy": {}, "bce_with_logits": {}},
     kernel=_bce_logits,
     params=(
@@ -370,6 +372,7 @@ def _focal(xp: Any, y_true: Any, x: Any, alpha: float, gamma: float) -> Parts:
 
 focal = define(
     "focal",
+    fused=Fused("focal"),
     aliases={"sigmoid_focal": {}},
     kernel=_focal,
     params=(
@@ -461,6 +464,7 @@ def _softmax_focal(
 
 softmax_focal = define(
     "softmax_focal",
+    fused=Fused("cross_entropy", when=lambda p: float(p["gamma"]) == 0.0),  # gamma 0: exactly CE
     aliases={"multiclass_focal": {}},
     class_axis=True,
     kernel=_softmax_focal,

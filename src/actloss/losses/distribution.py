@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from .._loss import Parts, check_probabilities, check_same_shape, clip_epsilon, signed_labels
-from .._spec import Interval, Param, positive
+from .._spec import Fused, Interval, Param, positive
 from ._common import (
     AXIS,
     ELEMENTWISE_REDUCTIONS,
@@ -65,6 +65,7 @@ def _kl(xp: Any, y_true: Any, q: Any, log_input: bool) -> Parts:
 
 kl_divergence = define(
     "kl_divergence",
+    fused=Fused("kl_div"),
     aliases={"kl_div": {}, "kld": {}},
     class_axis=True,
     kernel=_kl,

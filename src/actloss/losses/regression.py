@@ -10,7 +10,7 @@ from .. import _numerics as N
 from .._backend import constant, is_floating, is_integral
 from .._loss import Parts, fail, numel
 from .._numerics import unbroadcast
-from .._spec import Interval, Param, in_interval, non_negative, positive
+from .._spec import Fused, Interval, Param, in_interval, non_negative, positive
 from ._common import ELEMENTWISE_REDUCTIONS, elementwise, need_target
 from ._define import define
 
@@ -47,6 +47,7 @@ MAE_DOC: dict[str, Any] = {
 
 mse = define(
     "mse",
+    fused=Fused("mse"),
     aliases={"mean_squared_error": {}},
     kernel=elementwise("mse", _mse),
     family="regression",
@@ -76,6 +77,7 @@ mae = define(
 
 l2 = define(
     "l2",
+    fused=Fused("mse"),
     kernel=elementwise("l2", _mse),
     default_reduction="sum",
     family="regression",
@@ -120,6 +122,7 @@ def _smooth_l1(xp: Any, t: Any, p: Any, beta: float) -> tuple[Any, Any]:
 
 huber = define(
     "huber",
+    fused=Fused("huber"),
     kernel=elementwise("huber", _huber),
     params=(
         Param(
