@@ -353,7 +353,30 @@ def main() -> None:
         path = ROOT / source
         if path.exists():
             with mkdocs_gen_files.open(target, "w") as f:
-                f.write(path.read_text(encoding="utf-8"))
+                f.write(site_links(path.read_text(encoding="utf-8")))
+
+
+def site_links(text: str) -> str:
+    """Links of a repository-root page as the site needs them: ``docs/X`` -> ``X``, other
+    pages of the site by their name, and files outside the site as plain code (a link to
+    them would fail the strict build)."""
+    pages = {target: target for target in ROOT_PAGES.values()} | {
+        source: target for source, target in ROOT_PAGES.items()
+    }
+
+    def repl(m: re.Match[str]) -> str:
+        label, target = m.group(1), m.group(2)
+        path, _, anchor = target.partition("#")
+        if target.startswith(("http:", "https:", "mailto:", "#")):
+            return m.group(0)
+        if path.startswith("docs/") and (ROOT / path).exists():
+            return f"[{label}]({path[len('docs/') :]}{'#' + anchor if anchor else ''})"
+        if path in pages:
+            return f"[{label}]({pages[path]}{'#' + anchor if anchor else ''})"
+        return label if label.strip("`") == path else f"{label} (`{path}`)"
+
+    text = text.replace("](docs/images/", "](images/")
+    return re.sub(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)", repl, text)
 
 
 main()
