@@ -1,4 +1,7 @@
-"""Loss function objects: per-sample kernels, one reduction helper, named input checks.
+"""Loss function objects: the ``Loss`` class, its kernels record, the path of a call.
+
+The input checks live in ``_validation`` and the one reduction in ``_reduction``
+(re-exported here for the definitions).
 
 A loss kernel has the signature ``kernel(xp, y_true, y_pred, **params) -> Parts``.
 It returns the per-sample losses ``l_i``, the gradient of ``sum_i l_i`` with
@@ -18,40 +21,31 @@ is the gradient of the sum of the returned per-sample values.
 from __future__ import annotations
 
 import inspect
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-
-import numpy as np
+from typing import Any
 
 from . import _backend as B
-from . import _checks
 from . import fast as _fast
 from ._function import Function, Kernels, _convert_param
+from ._reduction import STANDARD_REDUCTIONS, Parts, _propagate_nan, _vjp_none, reduce
 from ._spec import Info
+from ._validation import (
+    REDUCTIONS,
+    check_labels,
+    check_param,
+    check_probabilities,
+    check_reduction,
+    check_same_shape,
+    clip_epsilon,
+    fail,
+    signed_labels,
+)
 from ._views import numpy_views
-
-REDUCTIONS = ("mean", "sum", "none")
-
-STANDARD_REDUCTIONS: Mapping[str, str] = {
-    "none": r"s_i\,\ell_i",
-    "sum": r"\sum_i s_i\,\ell_i",
-    "mean": r"\frac{\sum_i s_i\,\ell_i}{\sum_i s_i}\quad(s_i = \text{sample\_weight}, "
-    r"\text{default } 1)",
-}
 
 
 class NoGradientError(TypeError):
     """Raised by ``grad`` of a loss that has no gradient (e.g. the 0-1 loss)."""
-
-
-class Parts(NamedTuple):
-    """What a loss kernel returns."""
-
-    loss: Any  # per-sample losses l_i
-    grad: Any  # d(sum_i l_i)/d y_pred (array or tuple, rows per sample) or c -> vjp
-    norm: Any = None  # per-sample normalizer d_i for "mean" (None: 1)
 
 
 @dataclass(frozen=True)
@@ -63,244 +57,6 @@ class LossKernels(Kernels):
     has_grad: bool = True
     class_axis: bool = False  # has an ``axis`` parameter: the class (event) axis of y_pred
     extra: Mapping[str, Any] = field(default_factory=dict)
-
-
-# ------------------------------------------------------------------------- validation
-def numel(x: Any) -> int:
-    """Number of elements (``x.size`` is a method on torch tensors)."""
-    return math.prod(x.shape)
-
-
-def fail(name: str, message: str) -> ValueError:
-    return ValueError(f"{name}(): {message}")
-
-
-def finite_values(xp: Any, x: Any) -> Any:
-    """``x`` with NaN replaced by a harmless value, for range checks that must ignore NaN."""
-    if not B.is_floating(xp, x.dtype):
-        return x
-    return xp.where(xp.isnan(x), xp.zeros_like(x), x)
-
-
-def value_range(xp: Any, x: Any) -> tuple[float, float]:
-    """(min, max) of the non-NaN entries (0, 0 for an empty or all-NaN array)."""
-    if numel(x) == 0:
-        return 0.0, 0.0
-    if hasattr(x, "detach"):  # a torch tensor that requires grad: read values without a warning
-        x = x.detach()
-    v = finite_values(xp, x)
-    return float(xp.min(v)), float(xp.max(v))
-
-
-def check_same_shape(name: str, y_true: Any, y_pred: Any, what: str = "y_pred") -> None:
-    """y_true and y_pred must have the same shape (no implicit broadcasting)."""
-    if tuple(y_true.shape) != tuple(y_pred.shape):
-        raise fail(
-            name,
-            f"y_true and {what} must have the same shape, got {tuple(y_true.shape)} and "
-            f"{tuple(y_pred.shape)} (losses do not broadcast; reshape explicitly)",
-        )
-
-
-def check_probabilities(
-    name: str, xp: Any, p: Any, *, what: str = "y_pred", logits_variant: str | None = None
-) -> None:
-    """Every non-NaN entry of ``p`` must lie in [0, 1]; name the logits variant if not."""
-    if not _checks.can_read(p):
-        return
-    lo, hi = value_range(xp, p)
-    if lo < 0.0 or hi > 1.0:
-        hint = (
-            f" It looks like logits: use {logits_variant!r}, which takes logits and is "
-            "numerically stable."
-            if logits_variant
-            else ""
-        )
-        raise fail(
-            name,
-            f"{what} must hold probabilities in [0, 1], got values in [{lo:g}, {hi:g}].{hint}",
-        )
-
-
-def check_labels(
-    name: str,
-    xp: Any,
-    y: Any,
-    num_classes: int,
-    *,
-    ignore_index: int | None = None,
-    what: str = "y_true",
-) -> Any:
-    """Integer class labels in [0, num_classes) (or ``ignore_index``); returns an int64 array.
-
-    Floating arrays are accepted when every entry is a whole number.
-    """
-    if B.is_floating(xp, y.dtype):
-        if (
-            numel(y)
-            and _checks.can_read(y)
-            and not bool(xp.all(xp.isfinite(y) & (y == xp.round(y))))
-        ):
-            raise TypeError(
-                f"{name}(): {what} must hold integer class labels, got non-integer values "
-                f"(dtype {y.dtype}); for probability targets pass an array of y_pred's shape"
-            )
-    elif not B.is_integral(xp, y.dtype):
-        raise TypeError(f"{name}(): {what} must hold integer class labels, got dtype {y.dtype}")
-    if B.is_floating(xp, y.dtype) and not _checks.can_read(y):
-        y = xp.round(y)  # traced: the whole-number check above was skipped
-    y = xp.astype(y, _label_dtype(xp), copy=False)
-    if numel(y) and _checks.can_read(y):
-        valid = (y >= 0) & (y < num_classes)
-        if ignore_index is not None:
-            valid = valid | (y == ignore_index)
-        if not bool(xp.all(valid)):
-            bad = xp.where(valid, xp.zeros_like(y), y)
-            lo, hi = int(xp.min(bad)), int(xp.max(bad))
-            shown = hi if hi != 0 else lo
-            extra = f" or ignore_index={ignore_index}" if ignore_index is not None else ""
-            raise fail(
-                name,
-                f"{what} holds class label {shown}, out of range for {num_classes} classes "
-                f"(expected 0..{num_classes - 1}{extra})",
-            )
-    return y
-
-
-def _label_dtype(xp: Any) -> Any:
-    """int64, or the namespace's default integer where that is narrower (JAX without x64)."""
-    if xp is B._NP:
-        return xp.int64
-    return xp.__array_namespace_info__().default_dtypes()["integral"]
-
-
-def signed_labels(name: str, xp: Any, y: Any, like: Any, what: str = "y_true") -> Any:
-    """Binary labels in {-1, 1} or {0, 1} (detected) as a float array of -1/+1."""
-    if not (B.is_floating(xp, y.dtype) or B.is_integral(xp, y.dtype)):
-        raise TypeError(f"{name}(): {what} must hold binary labels, got dtype {y.dtype}")
-    yf = xp.astype(y, like.dtype, copy=False)
-    if numel(y) == 0:
-        return yf
-    if not _checks.can_read(y):  # traced or unchecked: decide {0, 1} vs {-1, 1} in the graph
-        pm = xp.all((yf == 1.0) | (yf == -1.0))
-        return xp.where(pm, yf, 2.0 * yf - 1.0)
-    is_pm = bool(xp.all((yf == 1.0) | (yf == -1.0)))
-    is_01 = bool(xp.all((yf == 1.0) | (yf == 0.0)))
-    if not (is_pm or is_01):
-        lo, hi = value_range(xp, yf)
-        raise fail(
-            name,
-            f"{what} must hold binary labels, either all in {{-1, 1}} or all in {{0, 1}}, got "
-            f"values in [{lo:g}, {hi:g}]",
-        )
-    return yf if is_pm else 2.0 * yf - 1.0
-
-
-def check_param(name: str, ok: bool, message: str) -> None:
-    """A cross-parameter check (single parameters are validated by their ``Param``)."""
-    if not ok:
-        raise fail(name, message)
-
-
-def check_reduction(reduction: Any, allowed: Sequence[str] = REDUCTIONS) -> str:
-    if reduction not in allowed:
-        listing = ", ".join(repr(r) for r in allowed)
-        raise ValueError(f"reduction: Expected one of {listing}, got {reduction!r}")
-    return str(reduction)
-
-
-# -------------------------------------------------------------------------- reduction
-def reduce(
-    xp: Any,
-    name: str,
-    parts: Parts,
-    reduction: str,
-    sample_weight: Any,
-    want_grad: bool,
-    y_pred: Any,
-) -> tuple[Any, Any]:
-    """Apply ``sample_weight`` and ``reduction``; return (value, gradient or None)."""
-    loss = parts.loss
-    s = None
-    if sample_weight is not None:
-        s = _sample_weight(xp, name, sample_weight, loss)
-    if reduction == "none":
-        value = loss if s is None else s * loss
-        c = xp.ones_like(loss) if s is None else xp.broadcast_to(s, loss.shape)
-    else:
-        total = xp.sum(loss if s is None else s * loss)
-        if reduction == "sum":
-            value = total
-            c = xp.ones_like(loss) if s is None else xp.broadcast_to(s, loss.shape)
-        else:
-            d = parts.norm
-            if s is None and d is None:
-                denom = B.constant(xp, float(numel(loss)), loss)
-            else:
-                w = xp.ones_like(loss) if s is None else xp.broadcast_to(s, loss.shape)
-                denom = xp.sum(w if d is None else w * d)
-            ok = denom != 0
-            safe = xp.where(ok, denom, xp.ones_like(denom))
-            value = xp.where(ok, total / safe, B.constant(xp, math.nan, total))  # mean of none
-            c = (xp.ones_like(loss) if s is None else xp.broadcast_to(s, loss.shape)) / safe
-            c = xp.where(ok, c, xp.zeros_like(c))
-    if isinstance(value, np.generic):  # NumPy's sum gives a scalar: return a 0-d array
-        value = np.asarray(value)
-    if not want_grad:
-        return value, None
-    return value, apply_cotangent(xp, parts.grad, c, y_pred)
-
-
-def apply_cotangent(xp: Any, grad: Any, c: Any, y_pred: Any) -> Any:
-    """d(sum_i c_i l_i)/d y_pred from a kernel's gradient."""
-    if callable(grad):
-        return grad(c)
-    if isinstance(grad, (tuple, list)):
-        return type(grad)(_times_rows(xp, g, c) for g in grad)
-    return _times_rows(xp, grad, c)
-
-
-def _times_rows(xp: Any, g: Any, c: Any) -> Any:
-    extra = g.ndim - c.ndim
-    return g * xp.reshape(c, tuple(c.shape) + (1,) * extra) if extra > 0 else g * c
-
-
-def _vjp_none(
-    xp: Any, name: str, parts: Parts, sample_weight: Any, cotangent: Any, y_pred: Any
-) -> tuple[Any, Any]:
-    """The "none" value and the gradient of sum(cotangent * value) (for ``Loss.vjp``)."""
-    value, _ = reduce(xp, name, parts, "none", sample_weight, False, y_pred)
-    ct = B.as_array(cotangent, "cotangent", xp=xp, like=value)
-    if tuple(ct.shape) != tuple(value.shape):
-        raise fail(
-            name,
-            f"cotangent must have the shape of the per-sample loss {tuple(value.shape)}, "
-            f"got {tuple(ct.shape)}",
-        )
-    c = xp.astype(ct, value.dtype, copy=False)
-    if sample_weight is not None:
-        c = c * xp.broadcast_to(_sample_weight(xp, name, sample_weight, parts.loss), c.shape)
-    return value, apply_cotangent(xp, parts.grad, c, y_pred)
-
-
-def _sample_weight(xp: Any, name: str, sample_weight: Any, loss: Any) -> Any:
-    s = B.as_array(sample_weight, "sample_weight", xp=xp, like=loss)
-    if not (B.is_floating(xp, s.dtype) or B.is_integral(xp, s.dtype)):
-        raise TypeError(f"{name}(): sample_weight must be numeric, got dtype {s.dtype}")
-    s = xp.astype(s, loss.dtype, copy=False)
-    shape, lshape = tuple(s.shape), tuple(loss.shape)
-    if shape != lshape[: len(shape)]:
-        raise fail(
-            name,
-            f"sample_weight must have shape {lshape} or a leading part of it (one weight per "
-            f"sample), got {shape}",
-        )
-    if not _checks.can_read(s):
-        return xp.reshape(s, shape + (1,) * (len(lshape) - len(shape)))
-    lo, _ = value_range(xp, s)
-    if lo < 0 or not bool(xp.all(xp.isfinite(s))):
-        raise fail(name, "sample_weight must be finite and >= 0")
-    return xp.reshape(s, shape + (1,) * (len(lshape) - len(shape)))
 
 
 # ------------------------------------------------------------------------------ losses
@@ -530,51 +286,6 @@ def _class_axis_last(name: str, xp: Any, preds: list[Any], y_true: Any,
 
 class ParamTypeError(TypeError):
     """A parameter of the wrong type."""
-
-
-def _propagate_nan(xp: Any, parts: Parts, y_true: Any, preds: list[Any]) -> Parts:
-    """A sample whose inputs hold NaN has a NaN loss and NaN gradient row (never dropped).
-
-    Applied to separable kernels (array gradients) whose y_pred rows line up with the
-    per-sample losses; coupled kernels propagate NaN through their own arithmetic.
-    """
-    loss = parts.loss
-    if callable(parts.grad) or loss.ndim == 0:
-        return parts
-    lshape = tuple(loss.shape)
-    bad = None
-    for arr in [*preds, y_true]:
-        if arr is None or not B.is_floating(xp, arr.dtype):
-            continue
-        if tuple(arr.shape[: len(lshape)]) != lshape:
-            continue
-        m = xp.isnan(arr)
-        if arr.ndim > loss.ndim:
-            m = xp.any(m, axis=tuple(range(loss.ndim, arr.ndim)))
-        bad = m if bad is None else bad | m
-    if bad is None:
-        return parts
-    nan = B.constant(xp, math.nan, loss)
-    new_loss = xp.where(bad, nan, loss)
-    grad = parts.grad
-    if isinstance(grad, (tuple, list)):
-        new_grad: Any = type(grad)(_nan_rows(xp, g, bad) for g in grad)
-    else:
-        new_grad = _nan_rows(xp, grad, bad)
-    return Parts(new_loss, new_grad, parts.norm)
-
-
-def _nan_rows(xp: Any, g: Any, bad: Any) -> Any:
-    if tuple(g.shape[: bad.ndim]) != tuple(bad.shape):
-        return g
-    m = xp.reshape(bad, tuple(bad.shape) + (1,) * (g.ndim - bad.ndim))
-    return xp.where(m, B.constant(xp, math.nan, g), g)
-
-
-def clip_epsilon(xp: Any, like: Any) -> float:
-    """The clipping epsilon of probability losses: the machine epsilon of the compute dtype
-    (float32 for half-precision input), as scikit-learn's log_loss uses."""
-    return B.eps(xp, like)
 
 
 __all__ = [

@@ -17,6 +17,35 @@ SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 
+# Klambauer et al. (2017), eq. (14): the fixed point of the self-normalizing map (SELU).
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+# the cubic coefficient of the tanh approximation of GELU (Hendrycks & Gimpel, 2016)
+GELU_C = 0.044715
+
+# x - tanh(x) = x^3 (1/3 - 2 x^2/15 + ...): Taylor coefficients of x - tanh(x), divided by
+# x^3, in powers of x^2 (from the tanh series; computed with mpmath at 40 digits). Used for
+# |x| < 0.5, where x - tanh(x) would lose up to half its digits to cancellation.
+TANHSHRINK_SERIES = (
+    0.3333333333333333,
+    -0.13333333333333333,
+    0.05396825396825397,
+    -0.021869488536155203,
+    0.008863235529902197,
+    -0.003592128036572481,
+    0.0014558343870513183,
+    -0.000590027440945586,
+    0.00023912911424355248,
+    -9.691537956929451e-05,
+    3.927832388331683e-05,
+    -1.5918905069328964e-05,
+    6.451689215655431e-06,
+    -2.6147711512907546e-06,
+    1.0597268320104654e-06,
+    -4.294911078273806e-07,
+    1.7406618963571648e-07,
+)
+
 
 def zeros(xp: Any, like: Any) -> Any:
     return xp.zeros_like(like)

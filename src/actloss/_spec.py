@@ -198,6 +198,28 @@ class Info:
                 return p
         raise KeyError(name)
 
+    def property_words(self) -> list[str]:
+        """Short property words for tables and badges (monotonic, bounded, smooth, ...)."""
+        words = []
+        if self.monotonic:
+            words.append("monotonic")
+        if self.zero_centered:
+            words.append("zero-centred")
+        if self.bounded:
+            words.append("bounded")
+        words.append({"Cinf": "smooth"}.get(self.smoothness, self.smoothness))
+        if not self.elementwise:
+            words.append("vector")
+        if any(p.learnable for p in self.params):
+            words.append("learnable")
+        return words
+
+    def range_description(self) -> str:
+        """The output range as text: a formula of the parameters where it depends on them."""
+        if self.range_text:
+            return self.range_text
+        return "" if self.output_range is None else str(self.output_range)
+
     @property
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -234,6 +256,22 @@ class Info:
             if isinstance(value, tuple):
                 d[key] = list(value)
         return d
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with tuples as lists, NumPy scalars as floats and non-finite floats as None
+    (for JSON output and stored summaries)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (bool, int, str)) or value is None:
+        return value
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f if math.isfinite(f) else None
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,9 +11,7 @@ from ._define import define
 
 INF = math.inf
 
-# Klambauer et al. (2017), eq. (14): the fixed point of the self-normalizing map.
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
+SELU_ALPHA, SELU_SCALE = N.SELU_ALPHA, N.SELU_SCALE
 
 
 def _expm1_neg(xp: Any, x: Any, inv_alpha: float = 1.0) -> Any:

@@ -11,7 +11,7 @@ from .._spec import Fused, Interval, Kink, Param, kink_at, positive, real
 from ._define import define
 
 INF = math.inf
-GELU_C = 0.044715
+GELU_C = N.GELU_C
 
 
 # --------------------------------------------------------------------------------- gelu

@@ -74,6 +74,7 @@ FAMILIES = (
     Family("activation", "gated", "Gated", "GLU variants: one half of the input gates the other."),
     Family(
         "activation",
+        "glu",
         "softmax",
         "Softmax family",
         "Vector-valued normalizers along an axis: the output layer of a multi-class model.",
@@ -124,8 +125,35 @@ FAMILIES = (
 )
 
 
+# Within a family, the ones people meet first lead (the rest in catalog order).
+FIRST = (
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "softplus",
+    "gelu",
+    "silu",
+    "glu",
+    "softmax",
+    "log_softmax",
+    "mse",
+    "mae",
+    "huber",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge",
+    "kl_divergence",
+    "identity",
+)
+
+
 def grouped(fns: Sequence[al.Function]) -> list[tuple[Family, list[al.Function]]]:
-    """``fns`` grouped by family in ``FAMILIES`` order (catalog order within a family)."""
+    """``fns`` grouped by family in ``FAMILIES`` order; within a family the names of ``FIRST``
+    lead, in its order, and the rest follow in catalog order."""
     known = {(f.kind, f.name): f for f in FAMILIES}
     order = list(FAMILIES)
     for fn in fns:
@@ -134,8 +162,18 @@ def grouped(fns: Sequence[al.Function]) -> list[tuple[Family, list[al.Function]]
             known[key] = Family(fn.info.kind, fn.info.family, fn.info.family.capitalize(), "")
             last = max((i for i, f in enumerate(order) if f.kind == fn.info.kind), default=-1)
             order.insert(last + 1, known[key])
+
+    def rank(fn: al.Function) -> int:
+        return FIRST.index(fn.name) if fn.name in FIRST else len(FIRST)
+
     groups = [
-        (f, [fn for fn in fns if (fn.info.kind, fn.info.family) == (f.kind, f.name)]) for f in order
+        (
+            f,
+            sorted(
+                (fn for fn in fns if (fn.info.kind, fn.info.family) == (f.kind, f.name)), key=rank
+            ),
+        )
+        for f in order
     ]
     return [(f, members) for f, members in groups if members]
 
@@ -221,8 +259,6 @@ def y_range(table: list[Any]) -> list[float] | None:
 
 def entry(fn: al.Function) -> dict[str, Any]:
     """Everything the page shows about one entry (its section may raise NotPlottable)."""
-    from ..cli.listing import properties, range_text
-
     info = fn.info
     controls = sliders(fn)
     probe_x = curves.grid(fn, num=POINTS)
@@ -230,7 +266,7 @@ def entry(fn: al.Function) -> dict[str, Any]:
         "name": info.name,
         "kind": info.kind,
         "family": info.family,
-        "properties": properties(info),
+        "properties": info.property_words(),
         "task": list(info.task),
         "controls": controls,
         "xlabel": "x",
@@ -252,7 +288,7 @@ def entry(fn: al.Function) -> dict[str, Any]:
         except curves.NotPlottable:
             data["ylabel"] = ["loss", "no gradient"]
     data["plot"] = entry_curves(fn, controls)
-    data["range"] = range_text(info)
+    data["range"] = info.range_description()
     return data
 
 

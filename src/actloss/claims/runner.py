@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._spec import jsonable
 from .decision import Effect, ToleranceRule, Verdict, combine_verdicts, paired_effect
 from .experiments._common import Context
 from .registry import CLAIMS, Claim
@@ -117,8 +118,6 @@ def run_claims(ids: Iterable[int] | None = None, budget: str = "quick",
 
 def _record(out: Path, result: ClaimResult) -> None:
     """Merge the result into ``out/claims.json`` (by claim id)."""
-    from ..cli.output import jsonable
-
     path = out / SUMMARY_FILE
     data = load_summary(out)
     data[str(result.claim.id)] = result.to_dict()

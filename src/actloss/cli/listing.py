@@ -18,25 +18,11 @@ EXAMPLES = (
 
 def properties(info: al.Info) -> list[str]:
     """Short property words for tables and badges, read from the spec."""
-    words = []
-    if info.monotonic:
-        words.append("monotonic")
-    if info.zero_centered:
-        words.append("zero-centred")
-    if info.bounded:
-        words.append("bounded")
-    words.append({"Cinf": "smooth"}.get(info.smoothness, info.smoothness))
-    if not info.elementwise:
-        words.append("vector")
-    if any(p.learnable for p in info.params):
-        words.append("learnable")
-    return words
+    return info.property_words()
 
 
 def range_text(info: al.Info) -> str:
-    if info.range_text:
-        return info.range_text
-    return "" if info.output_range is None else str(info.output_range)
+    return info.range_description()
 
 
 def params_text(info: al.Info) -> str:

@@ -8,11 +8,12 @@ the app prints them on stderr as one line with a hint and exits with status 2.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from collections.abc import Callable
 from typing import Any
+
+from .._spec import jsonable
 
 EXIT_USAGE = 2
 
@@ -28,21 +29,6 @@ class CliError(Exception):
     def line(self) -> str:
         msg = " ".join(self.message.split())
         return f"Error: {msg}" + (f" (hint: {self.hint})" if self.hint else "")
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with tuples as lists, NumPy scalars as floats and non-finite floats as None."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, (bool, int, str)) or value is None:
-        return value
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f if math.isfinite(f) else None
 
 
 class Output:

@@ -19,16 +19,14 @@ from typing import Any
 
 from numba import njit
 
-from ..activations.exponential import SELU_ALPHA, SELU_SCALE
-from ..activations.shrinkage import _TANHSHRINK_SERIES as TS
-from ..activations.smooth import GELU_C
+from .._numerics import GELU_C, SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI
+from .._numerics import TANHSHRINK_SERIES as TS
 from . import _vmath as V
 from ._jit import kernel, store
 from ._vmath import c, like
 
 INF = math.inf
 SQRT_HALF = math.sqrt(0.5)
-SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
 # ---------------------------------------------------------------------- shared pieces

@@ -26,8 +26,13 @@ import numpy as np
 
 from .. import _backend as B
 from .. import _checks
-from .._loss import check_probabilities, check_same_shape
-from ..losses._common import check_class_weight, float_target, targets
+from .._validation import (
+    check_class_weight,
+    check_probabilities,
+    check_same_shape,
+    float_target,
+    targets,
+)
 from . import _losses as K
 from ._threads import parallel_for
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from .. import _numerics as N
 from .._backend import device as device_of
-from .._backend import is_floating, is_integral
-from .._loss import Parts, check_labels, check_same_shape, fail
+from .._reduction import Parts
 from .._spec import Param
+from .._validation import float_target
 
 ELEMENTWISE_REDUCTIONS = {
     "none": r"s\,\ell \text{ (elementwise, the shape of y\_pred)}",
@@ -35,22 +35,6 @@ AXIS = Param(
 )
 
 
-def need_target(name: str, y_true: Any) -> Any:
-    if y_true is None:
-        raise TypeError(f"{name}(): y_true is required")
-    return y_true
-
-
-def float_target(name: str, xp: Any, y_true: Any, like: Any) -> Any:
-    """y_true as a floating array of ``like``'s dtype and shape."""
-    t = need_target(name, y_true)
-    if not (is_floating(xp, t.dtype) or is_integral(xp, t.dtype)):
-        raise TypeError(f"{name}(): y_true must be a real array, got dtype {t.dtype}")
-    t = xp.astype(t, like.dtype)
-    check_same_shape(name, t, like)
-    return t
-
-
 def elementwise(name: str, fn: Callable[..., tuple[Any, Any]]) -> Callable[..., Parts]:
     """A kernel for a loss l(y_true, y_pred) applied elementwise (every element a sample)."""
 
@@ -61,42 +45,6 @@ def elementwise(name: str, fn: Callable[..., tuple[Any, Any]]) -> Callable[..., 
 
     kernel.__name__ = f"{name}_kernel"
     return kernel
-
-
-def class_logits(name: str, xp: Any, y_pred: Any, what: str = "y_pred") -> int:
-    """Number of classes of a (..., C) score array (class axis last)."""
-    if y_pred.ndim < 1 or y_pred.shape[-1] < 1:
-        raise fail(
-            name,
-            f"{what} must have a class axis (last) of size >= 1, got shape {tuple(y_pred.shape)}",
-        )
-    return int(y_pred.shape[-1])
-
-
-def targets(
-    name: str,
-    xp: Any,
-    y_true: Any,
-    y_pred: Any,
-    *,
-    ignore_index: int | None = None,
-    allow_soft: bool = True,
-) -> tuple[str, Any]:
-    """Classify y_true for a (..., C) y_pred: ("labels", int64 array) or ("soft", floats)."""
-    t = need_target(name, y_true)
-    c = class_logits(name, xp, y_pred)
-    if allow_soft and t.ndim == y_pred.ndim and tuple(t.shape) == tuple(y_pred.shape):
-        if not is_floating(xp, t.dtype):
-            t = xp.astype(t, y_pred.dtype)
-        return "soft", t
-    if tuple(t.shape) != tuple(y_pred.shape[:-1]):
-        soft = f" or {tuple(y_pred.shape)} (probability targets)" if allow_soft else ""
-        raise fail(
-            name,
-            f"y_true must have shape {tuple(y_pred.shape[:-1])} (class labels){soft} for y_pred "
-            f"of shape {tuple(y_pred.shape)}, got {tuple(t.shape)}",
-        )
-    return "labels", check_labels(name, xp, t, c, ignore_index=ignore_index)
 
 
 def onehot_mask(xp: Any, labels: Any, c: int) -> Any:
@@ -123,10 +71,3 @@ def class_weight_of(xp: Any, weight: Any, labels: Any, like: Any) -> Any:
         return xp.ones(labels.shape, dtype=like.dtype, device=device_of(like))
     idx = xp.reshape(xp.clip(labels, 0, weight.shape[0] - 1), (-1,))
     return xp.reshape(xp.take(weight, idx, axis=0), labels.shape)
-
-
-def check_class_weight(name: str, weight: Any, c: int) -> None:
-    if weight is not None and tuple(weight.shape) != (c,):
-        raise fail(
-            name, f"weight must have shape ({c},) (one weight per class), got {tuple(weight.shape)}"
-        )

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._catalog import register
-from .._loss import STANDARD_REDUCTIONS, Loss, LossKernels
+from .._loss import Loss, LossKernels
+from .._reduction import STANDARD_REDUCTIONS
 from .._spec import Info
 
 _KERNEL_KEYS = ("kernel", "inputs", "variadic", "has_grad", "check_params", "class_axis", "fused")

@@ -13,20 +13,27 @@ from typing import Any
 
 from .. import _numerics as N
 from .._backend import constant
-from .._loss import Parts, check_probabilities, check_same_shape, clip_epsilon, fail, signed_labels
+from .._reduction import Parts
 from .._spec import Constraint, Fused, Interval, Param, in_interval, non_negative
+from .._validation import check_class_weight as _check_weight
+from .._validation import (
+    check_probabilities,
+    check_same_shape,
+    clip_epsilon,
+    fail,
+    float_target,
+    need_target,
+    signed_labels,
+    targets,
+)
 from ._common import (
     AXIS,
     ELEMENTWISE_REDUCTIONS,
     class_weight_of,
-    float_target,
     gather_last,
     log_softmax,
-    need_target,
     onehot_mask,
-    targets,
 )
-from ._common import check_class_weight as _check_weight
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)

@@ -27,8 +27,9 @@ from typing import Any, TypeAlias
 
 from .. import _backend as B
 from .._catalog import get
-from .._loss import Loss, LossKernels, NoGradientError, check_reduction
+from .._loss import Loss, LossKernels, NoGradientError
 from .._spec import Info, Interval
+from .._validation import check_reduction
 
 Schedule: TypeAlias = "float | Callable[[int], float] | Sequence[tuple[int, float]]"
 

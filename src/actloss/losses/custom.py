@@ -32,7 +32,8 @@ import numpy as np
 
 from .. import _backend as B
 from .._catalog import check_new_name, register
-from .._loss import STANDARD_REDUCTIONS, Loss, LossKernels, Parts
+from .._loss import Loss, LossKernels
+from .._reduction import STANDARD_REDUCTIONS, Parts
 from .._spec import Info, Interval
 
 ValueFn = Callable[[Any, Any, Any], Any]

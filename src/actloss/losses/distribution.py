@@ -10,16 +10,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._loss import Parts, check_probabilities, check_same_shape, clip_epsilon, signed_labels
+from .._reduction import Parts
 from .._spec import Fused, Interval, Param, positive
-from ._common import (
-    AXIS,
-    ELEMENTWISE_REDUCTIONS,
-    ROW_REDUCTIONS,
+from .._validation import (
+    check_probabilities,
+    check_same_shape,
+    clip_epsilon,
     float_target,
-    log_softmax,
     need_target,
+    signed_labels,
 )
+from ._common import AXIS, ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS, log_softmax
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)

@@ -10,10 +10,19 @@ from typing import Any
 
 from .. import _numerics as N
 from .._backend import device as device_of
-from .._loss import Parts, check_labels, check_same_shape, fail, signed_labels
+from .._reduction import Parts
 from .._spec import Interval, Param, non_negative, real
-from ._common import ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS, class_logits, float_target, need_target
-from ._common import check_class_weight as _check_weight
+from .._validation import check_class_weight as _check_weight
+from .._validation import (
+    check_labels,
+    check_same_shape,
+    class_logits,
+    fail,
+    float_target,
+    need_target,
+    signed_labels,
+)
+from ._common import ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import _numerics as N
-from .._loss import Parts, check_labels, fail
+from .._reduction import Parts
 from .._spec import Interval, Param, in_interval, non_negative, positive
-from ._common import ROW_REDUCTIONS, log_softmax, need_target, onehot_mask
+from .._validation import check_labels, fail, need_target
+from ._common import ROW_REDUCTIONS, log_softmax, onehot_mask
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)

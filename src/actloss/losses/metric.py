@@ -10,9 +10,17 @@ from .. import _checks
 from .. import _numerics as N
 from .._backend import constant
 from .._backend import device as device_of
-from .._loss import Parts, check_same_shape, fail, signed_labels, value_range
+from .._reduction import Parts
 from .._spec import Interval, Param, in_interval, non_negative, positive, real
-from ._common import ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS, float_target, log_softmax, need_target
+from .._validation import (
+    check_same_shape,
+    fail,
+    float_target,
+    need_target,
+    signed_labels,
+    value_range,
+)
+from ._common import ELEMENTWISE_REDUCTIONS, ROW_REDUCTIONS, log_softmax
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)

@@ -8,10 +8,11 @@ from typing import Any
 from .. import _checks
 from .. import _numerics as N
 from .._backend import constant, is_floating, is_integral
-from .._loss import Parts, fail, numel
 from .._numerics import unbroadcast
+from .._reduction import Parts
 from .._spec import Fused, Interval, Param, in_interval, non_negative, positive
-from ._common import ELEMENTWISE_REDUCTIONS, elementwise, need_target
+from .._validation import fail, need_target, numel
+from ._common import ELEMENTWISE_REDUCTIONS, elementwise
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)

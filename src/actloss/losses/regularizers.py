@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._loss import Parts
+from .._reduction import Parts
 from .._spec import Interval, Param, in_interval, non_negative
 from ._define import define
 

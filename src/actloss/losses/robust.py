@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._loss import Parts
+from .._reduction import Parts
 from .._spec import Interval, Param, in_interval, real
+from .._validation import targets
 from ..activations import sparsemax as _sparsemax
-from ._common import AXIS, ROW_REDUCTIONS, gather_last, log_softmax, onehot_mask, targets
+from ._common import AXIS, ROW_REDUCTIONS, gather_last, log_softmax, onehot_mask
 from ._define import define
 
 NONNEG = Interval(0.0, math.inf, True, False)

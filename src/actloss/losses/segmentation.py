@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._loss import Parts, check_probabilities, fail
+from .._reduction import Parts
 from .._spec import Interval, Param, non_negative
-from ._common import float_target
+from .._validation import check_probabilities, fail, float_target
 from ._define import define
 
 SEG: dict[str, Any] = {
