@@ -39,7 +39,10 @@ from ._validation import (
     check_same_shape,
     clip_epsilon,
     fail,
+    finite_values,
+    numel,
     signed_labels,
+    value_range,
 )
 from ._views import numpy_views
 
@@ -301,6 +304,9 @@ __all__ = [
     "check_reduction",
     "check_same_shape",
     "clip_epsilon",
+    "finite_values",
+    "numel",
     "reduce",
     "signed_labels",
+    "value_range",
 ]
