@@ -89,3 +89,18 @@ def test_jit_compiled_fit_trains() -> None:
     x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
     hist = model.fit(x, (x[:, 0] > 0).astype("float32"), epochs=3, verbose=0).history["loss"]
     assert hist[-1] < hist[0], hist
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [f for f in al.catalog(kind="loss") if f.info.family == "regularizer"],
+    ids=lambda f: f.name,
+)
+def test_regularizers(fn: al.Function) -> None:
+    s = TABLE[fn.name].samples(np.random.default_rng(0))[0]
+    reg = alk.get(fn.name, **s.params)
+    w = np.asarray(s.y_pred[0], dtype="float32")
+    value, grad = jax.jit(jax.value_and_grad(reg))(jnp.asarray(w))
+    np.testing.assert_allclose(float(value), float(fn(None, [w], **s.params)), rtol=1e-5)
+    want = fn.grad(None, [w], **s.params)[0]
+    np.testing.assert_allclose(np.asarray(grad), want, rtol=1e-5, atol=1e-7)
