@@ -160,5 +160,3 @@ exponential = define(
     notes=("Returns +inf past the dtype's range without a floating-point warning.",),
     references=("Keras documentation, keras.activations.exponential.",),
 )
-
-__all__ = ["celu", "elu", "exponential", "selu"]

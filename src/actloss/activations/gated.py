@@ -155,5 +155,3 @@ reglu = _gated(
     cons=("Halves the feature size", "Dead gates like ReLU"),
     smoothness="C0",
 )
-
-__all__ = ["geglu", "glu", "reglu", "swiglu"]

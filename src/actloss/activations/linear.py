@@ -73,5 +73,3 @@ affine = define(
     notes=("Monotonic for slope >= 0; odd only for intercept = 0.",),
     references=("Keras documentation, keras.layers.Rescaling (a fixed affine map).",),
 )
-
-__all__ = ["affine", "identity"]

@@ -271,5 +271,3 @@ threshold = define(
     references=("PyTorch documentation, torch.nn.Threshold.",),
     torch_equivalent="torch.nn.functional.threshold",
 )
-
-__all__ = ["leaky_relu", "prelu", "relu", "relu6", "rrelu", "threshold"]

@@ -12,7 +12,6 @@ from ._define import define
 INF = math.inf
 
 
-
 def _tanhshrink(xp: Any, x: Any) -> Any:
     small = xp.abs(x) < 0.5
     xs = xp.where(small, x, xp.zeros_like(x))
@@ -111,5 +110,3 @@ hardshrink = define(
     ),
     torch_equivalent="torch.nn.functional.hardshrink",
 )
-
-__all__ = ["hardshrink", "softshrink", "tanhshrink"]

@@ -251,13 +251,3 @@ sparse_sigmoid = define(
         "M. Blondel, A. Martins, V. Niculae, Learning with Fenchel-Young Losses, JMLR 21 (2020).",
     ),
 )
-
-__all__ = [
-    "hard_sigmoid",
-    "hard_tanh",
-    "log_sigmoid",
-    "sigmoid",
-    "softsign",
-    "sparse_sigmoid",
-    "tanh",
-]

@@ -570,15 +570,3 @@ snake = define(
         "Functions and How to Fix It, NeurIPS 2020.",
     ),
 )
-
-__all__ = [
-    "gelu",
-    "hard_swish",
-    "mish",
-    "silu",
-    "snake",
-    "softplus",
-    "sparse_plus",
-    "squareplus",
-    "swish",
-]

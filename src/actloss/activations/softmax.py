@@ -192,5 +192,3 @@ sparsemax = define(
     references=("A. F. T. Martins, R. F. Astudillo, From Softmax to Sparsemax, ICML 2016.",),
     **VECTOR,
 )
-
-__all__ = ["log_softmax", "softmax", "softmin", "sparsemax"]

@@ -681,17 +681,3 @@ zero_one = define(
     output_range=Interval(0.0, 1.0, True, True),
     smoothness="discontinuous",
 )
-
-__all__ = [
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "categorical_cross_entropy",
-    "cross_entropy",
-    "focal",
-    "hinge",
-    "multiclass_hinge",
-    "nll",
-    "softmax_focal",
-    "squared_hinge",
-    "zero_one",
-]

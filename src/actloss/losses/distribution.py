@@ -228,5 +228,3 @@ wasserstein = define(
     output_range=Interval(-math.inf, math.inf),
     smoothness="Cinf",
 )
-
-__all__ = ["distillation", "js_divergence", "kl_divergence", "wasserstein"]

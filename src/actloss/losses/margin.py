@@ -257,12 +257,3 @@ perceptron = define(
     output_range=NONNEG,
     smoothness="C0",
 )
-
-__all__ = [
-    "hinge_embedding",
-    "margin_ranking",
-    "multilabel_margin",
-    "multilabel_soft_margin",
-    "perceptron",
-    "soft_margin",
-]

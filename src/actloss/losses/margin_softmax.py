@@ -249,5 +249,3 @@ large_margin_softmax = define(
     ),
     **COMMON,
 )
-
-__all__ = ["arcface", "cosface", "large_margin_softmax"]

@@ -345,11 +345,3 @@ ntxent = define(
     output_range=NONNEG,
     smoothness="Cinf",
 )
-
-__all__ = [
-    "contrastive",
-    "cosine_embedding",
-    "cosine_similarity",
-    "ntxent",
-    "triplet_margin",
-]

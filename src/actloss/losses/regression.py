@@ -441,18 +441,3 @@ gaussian_nll = define(
     y_pred_kind="values (mean, variance)",
     reductions=ELEMENTWISE_REDUCTIONS,
 )
-
-__all__ = [
-    "gaussian_nll",
-    "huber",
-    "l1",
-    "l2",
-    "log_cosh",
-    "mae",
-    "mape",
-    "mse",
-    "msle",
-    "poisson_nll",
-    "quantile",
-    "smooth_l1",
-]

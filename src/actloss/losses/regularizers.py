@@ -123,5 +123,3 @@ elastic_net = define(
     smoothness="C0",
     **REG,
 )
-
-__all__ = ["elastic_net", "l1_penalty", "l2_penalty"]

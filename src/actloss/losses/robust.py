@@ -9,7 +9,7 @@ from typing import Any
 from .._reduction import Parts
 from .._spec import Interval, Param, in_interval, real
 from .._validation import targets
-from ..activations import sparsemax as _sparsemax
+from ..activations.softmax import sparsemax as _sparsemax
 from ._common import AXIS, ROW_REDUCTIONS, gather_last, log_softmax, onehot_mask
 from ._define import define
 
@@ -154,5 +154,3 @@ sparsemax_loss = define(
     smoothness="C1",
     **COMMON,
 )
-
-__all__ = ["generalized_cross_entropy", "poly1_cross_entropy", "sparsemax_loss"]

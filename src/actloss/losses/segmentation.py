@@ -123,5 +123,3 @@ tversky = define(
     ),
     **SEG,
 )
-
-__all__ = ["dice", "tversky"]
