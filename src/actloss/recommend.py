@@ -189,7 +189,8 @@ RULES: tuple[Rule, ...] = (
         "ranking",
         "margin_ranking",
         "Pairwise: asks the preferred item's score to exceed the other's by a margin; only "
-        "the order of scores matters.",
+        "the order of scores matters (margin 0 would be met by equal scores for everything).",
+        margin=1.0,
     ),
     _r(
         "loss",
@@ -270,42 +271,148 @@ def recommend(task: str, *, imbalanced: bool = False, outliers: bool = False,
     return out
 
 
-def _call(name: str, params: Mapping[str, Any], func: str) -> str:
-    args = "".join(f", {k}={v!r}" for k, v in params.items())
+def evidence(choice: Choice, verdicts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The rule's claim with its latest verdict (``verdicts``: claims.json by claim id).
+
+    ``status``: the verdict, ``"not yet run"`` or ``"no claim"``; ``supports``: whether the
+    evidence backs the rule (only a ``supported`` verdict does).
+    """
+    if not choice.evidence:
+        return {"claim": None, "status": "no claim", "supports": False, "budget": None}
+    found = verdicts.get(str(choice.evidence))
+    if found is None:
+        return {"claim": choice.evidence, "status": "not yet run", "supports": False,
+                "budget": None}  # fmt: skip
+    verdict = str(found.get("verdict", "not yet run"))
+    return {"claim": choice.evidence, "status": verdict, "supports": verdict == "supported",
+            "budget": found.get("budget")}  # fmt: skip
+
+
+def _call(name: str, params: Mapping[str, Any], func: str, **extra: Any) -> str:
+    args = "".join(f", {k}={v!r}" for k, v in {**params, **extra}.items())
     return f'{func}("{name}"{args})'
 
 
+# task -> (default n_outputs, what it is); the snippet's one line to edit
+SIZES: dict[str, tuple[int, str]] = {
+    "binary": (1, "1 logit"),
+    "multiclass": (10, "one logit per class"),
+    "multilabel": (5, "one logit per label"),
+    "regression": (1, "one per target"),
+    "ranking": (1, "one score per item"),
+    "segmentation": (64, "one logit per pixel"),
+}
+
+
+def _takes(loss: Choice) -> str:
+    """What the loss takes as y_pred: 'logits', 'probabilities' or 'values' (the catalog's)."""
+    from . import _catalog
+
+    return _catalog.get(loss.name).info.y_pred_kind.split(" ")[0]
+
+
 def snippet(choices: Mapping[Slot, Choice], framework: str) -> str:
-    """Ready-to-run code for ``framework`` built from the chosen catalog names."""
+    """Ready-to-run code for ``framework`` built from the chosen catalog names.
+
+    The model outputs raw scores; ``predict`` (the output activation) maps them at prediction
+    time. A loss on logits takes the scores (Keras: ``from_logits=True``); a loss on
+    probabilities (dice, tversky) gets ``predict(scores)``; a pairwise ranking loss gets the
+    scores of both items. Every snippet, for every task, framework and condition, is run on a
+    small dataset by ``tests/cli/test_snippets.py`` and must reach a stated accuracy.
+    """
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, got {framework!r}")
+    task = choices["output"].rule.task  # the task the choices were made for
+    if task not in SIZES:
+        raise ValueError(f"no snippet for task {task!r}; tasks: {', '.join(SIZES)}")
+    builder = _torch_snippet if framework == "torch" else _keras_snippet
+    return "\n".join(builder(choices, task))
+
+
+def _head(lib: str, task: str) -> list[str]:
+    n_out, what = SIZES[task]
+    return [lib, "", f"n_features, n_outputs = 20, {n_out}  # your sizes (outputs: {what})"]
+
+
+def _torch_snippet(choices: Mapping[Slot, Choice], task: str) -> list[str]:
     out, loss, hidden = choices["output"], choices["loss"], choices["hidden"]
-    if framework == "torch":
-        return "\n".join([
-            "import torch",
-            "import actloss.torch as alt",
+    lines = _head("import torch\nimport actloss.torch as alt", task)
+    lines += [
+        "model = torch.nn.Sequential(",
+        "    torch.nn.Linear(n_features, 64),",
+        f"    {_call(hidden.name, hidden.params, 'alt.module')},",
+        "    torch.nn.Linear(64, n_outputs),  # raw scores (logits)",
+        ")",
+        f"predict = {_call(out.name, out.params, 'alt.module')}  # scores -> predictions",
+    ]
+    call = _call(loss.name, loss.params, "alt.module")
+    if task == "ranking":
+        lines += [
+            f"loss_fn = {call}  # loss_fn(model(x_a), model(x_b), target)",
+            "# target: 1 where item a should rank above item b, else -1",
+        ]
+    elif _takes(loss) == "probabilities":
+        lines += [
+            f"{loss.name} = {call}",
             "",
-            "n_features, n_outputs = 20, 1  # your sizes",
-            "model = torch.nn.Sequential(",
-            "    torch.nn.Linear(n_features, 64),",
-            f"    {_call(hidden.name, hidden.params, 'alt.module')},",
-            "    torch.nn.Linear(64, n_outputs),  # raw scores (logits)",
-            ")",
-            f"loss_fn = {_call(loss.name, loss.params, 'alt.module')}  # loss_fn(input, target)",
-            f"predict = {_call(out.name, out.params, 'alt.module')}  # at prediction time",
-        ])  # fmt: skip
-    if framework == "keras":
-        return "\n".join([
-            "import keras",
-            "import actloss.keras as alk",
             "",
-            "n_features, n_outputs = 20, 1  # your sizes",
-            "model = keras.Sequential([",
-            "    keras.Input((n_features,)),",
-            "    keras.layers.Dense(64),",
-            f"    {_call(hidden.name, hidden.params, 'alk.get_activation')},",
-            "    keras.layers.Dense(n_outputs),  # raw scores (logits)",
+            "def loss_fn(scores, target):  # the loss takes probabilities",
+            f"    return {loss.name}(predict(scores), target)",
+            "",
+            "",
+        ]
+    else:
+        lines.append(f"loss_fn = {call}  # loss_fn(model(x), target)")
+    lines += [
+        "optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)",
+        "# a step: optimizer.zero_grad(); loss_fn(model(x), y).backward(); optimizer.step()",
+    ]
+    return lines
+
+
+def _keras_snippet(choices: Mapping[Slot, Choice], task: str) -> list[str]:
+    out, loss, hidden = choices["output"], choices["loss"], choices["hidden"]
+    lines = _head("import keras\nimport actloss.keras as alk", task)
+    layers = [
+        "    keras.Input((n_features,)),",
+        "    keras.layers.Dense(64),",
+        f"    {_call(hidden.name, hidden.params, 'alk.get_activation')},",
+    ]
+    predict = f"predict = {_call(out.name, out.params, 'alk.get_activation')}"
+    extra = {"from_logits": True} if _takes(loss) == "logits" else {}
+    call = _call(loss.name, loss.params, "alk.get_loss", **extra)
+    if task == "ranking":
+        return [
+            *lines,
+            "scorer = keras.Sequential([",
+            *layers,
+            "    keras.layers.Dense(1),  # one score per item",
             "])",
-            "model.compile(optimizer='adam',",
-            f"              loss={_call(loss.name, loss.params, 'alk.get_loss')})",
-            f"predict = {_call(out.name, out.params, 'alk.get_activation')}  # at prediction time",
-        ])  # fmt: skip
-    raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, got {framework!r}")
+            "item_a, item_b = keras.Input((n_features,)), keras.Input((n_features,))",
+            "both = keras.layers.Concatenate()([scorer(item_a), scorer(item_b)])",
+            "model = keras.Model([item_a, item_b], both)  # fit([x_a, x_b], target)",
+            f"{loss.name} = {call}",
+            "# target: 1 where item a should rank above item b, else -1",
+            "model.compile(",
+            "    optimizer='adam',",
+            f"    loss=lambda target, s: {loss.name}(target, (s[:, :1], s[:, 1:])),",
+            ")",
+            f"{predict}  # scores, compared with each other",
+        ]
+    lines += [
+        "model = keras.Sequential([",
+        *layers,
+        "    keras.layers.Dense(n_outputs),  # raw scores (logits)",
+        "])",
+        f"{predict}  # scores -> predictions",
+    ]
+    if _takes(loss) == "probabilities":
+        return [
+            *lines,
+            f"{loss.name} = {call}  # takes probabilities",
+            "model.compile(",
+            "    optimizer='adam',",
+            f"    loss=lambda y_true, scores: {loss.name}(y_true, predict(scores)),",
+            ")",
+        ]
+    return [*lines, f"model.compile(optimizer='adam', loss={call})"]
