@@ -74,7 +74,6 @@ FAMILIES = (
     Family("activation", "gated", "Gated", "GLU variants: one half of the input gates the other."),
     Family(
         "activation",
-        "glu",
         "softmax",
         "Softmax family",
         "Vector-valued normalizers along an axis: the output layer of a multi-class model.",
