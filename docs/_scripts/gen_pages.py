@@ -262,17 +262,13 @@ def page(fn: al.Function, errata: list[Any], has_plot: bool) -> str:
 
 
 def _properties(info: Any) -> list[str]:
-    from actloss.cli.listing import properties
-
-    return list(properties(info))
+    return list(info.property_words())
 
 
 def _facts(fn: al.Function) -> str:
-    from actloss.cli.listing import range_text
-
     info = fn.info
     facts = [
-        ("range", range_text(info) if info.kind == "activation" else ""),
+        ("range", info.range_description() if info.kind == "activation" else ""),
         ("elementwise", "yes" if info.elementwise else "no (along an axis)"),
         ("smoothness", info.smoothness),
         ("monotonic", {True: "yes", False: "no", None: ""}[info.monotonic]),
