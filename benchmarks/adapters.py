@@ -4,6 +4,7 @@ Run on an otherwise idle machine (it measures wall time)::
 
     python benchmarks/adapters.py                       # 2**20 elements, float32
     python benchmarks/adapters.py --size 4096 --repeats 5 --dtype float64
+    python benchmarks/adapters.py --shape 32x64 --classes 10 --repeats 300  # a training step
 
 For every catalog entry whose class name exists in ``torch.nn`` (``actloss.torch.GELU``
 vs ``torch.nn.GELU``, ``actloss.torch.MSELoss`` vs ``torch.nn.MSELoss``, ...), built with
@@ -82,9 +83,14 @@ def timed(step: Step, repeats: int) -> float:
     return statistics.median(times)
 
 
+SHAPE: tuple[int, int] | None = None  # --shape ROWSxCOLS: activation inputs of this shape
+CLASSES = 16  # --classes: the class (last) axis of loss inputs
+
+
 def activation_inputs(fn: al.Function, n: int, dtype: torch.dtype) -> torch.Tensor:
     g = torch.Generator().manual_seed(0)
-    return 2.0 * torch.randn((n // 256, 256), generator=g, dtype=dtype)
+    shape = SHAPE or (n // 256, 256)
+    return 2.0 * torch.randn(shape, generator=g, dtype=dtype)
 
 
 def loss_inputs(fn: al.Function, n: int, dtype: torch.dtype) -> tuple[Any, Any] | None:
@@ -92,7 +98,8 @@ def loss_inputs(fn: al.Function, n: int, dtype: torch.dtype) -> tuple[Any, Any] 
     if len(fn.kernels.inputs) != 1 or fn.kernels.variadic:
         return None
     g = torch.Generator().manual_seed(0)
-    rows, classes = max(n // 16, 1), 16
+    classes = CLASSES
+    rows = SHAPE[0] if SHAPE else max(n // classes, 1)
     z = torch.randn((rows, classes), generator=g, dtype=dtype)
     kind, task = fn.info.y_pred_kind, " ".join(fn.info.task)
     labels = torch.randint(0, classes, (rows,), generator=g)
@@ -160,7 +167,13 @@ def bench_loss(fn: al.Function, n: int, dtype: torch.dtype, repeats: int) -> Any
 
 
 def _compare(ours: tuple[Step, Any], ref: tuple[Step, Any], repeats: int) -> tuple[float, ...]:
-    t_ours, t_ref = timed(ours[0], repeats), timed(ref[0], repeats)
+    # interleaved in blocks, so that a slow phase of the machine hits both alike
+    block = max(repeats // 10, 1)
+    t_ours_all, t_ref_all = [], []
+    for _ in range(max(repeats // block, 1)):
+        t_ours_all.append(timed(ours[0], block))
+        t_ref_all.append(timed(ref[0], block))
+    t_ours, t_ref = statistics.median(t_ours_all), statistics.median(t_ref_all)
     m_ours, _ = saved_bytes(ours[1])
     m_ref, _ = saved_bytes(ref[1])
     return t_ours, t_ref, float(m_ours), float(m_ref)
@@ -172,7 +185,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--shape", help="activation inputs ROWSxCOLS (e.g. 32x64); losses ROWS rows"
+    )
+    parser.add_argument("--classes", type=int, default=16, help="the loss inputs' class axis")
     args = parser.parse_args(argv)
+    global SHAPE, CLASSES
+    if args.shape:
+        rows, cols = (int(v) for v in args.shape.lower().split("x"))
+        SHAPE = (rows, cols)
+        args.size = rows * cols
+    CLASSES = args.classes
     torch.set_num_threads(args.threads)
     numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))  # the fast path
     dtype = getattr(torch, args.dtype)
@@ -180,8 +203,8 @@ def main(argv: list[str] | None = None) -> None:
         f"actloss.torch vs torch.nn, {args.size} elements, {args.dtype}, "
         f"{args.threads} thread(s), median of {args.repeats}; torch {torch.__version__}\n"
     )
-    print("| entry | torch.nn | fwd+bwd actloss (ms) | torch (ms) | time ratio | "
-          "saved actloss (KiB) | torch (KiB) | memory ratio |")  # fmt: skip
+    head = "| entry | torch.nn | fwd+bwd actloss (ms) | torch (ms) | time ratio | "
+    print(head + "saved actloss (KiB) | torch (KiB) | memory ratio |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     notes = []
     for fn in al.catalog():

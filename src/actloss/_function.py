@@ -424,6 +424,15 @@ class Activation(Function):
             return _keep_nan(xp, x, self.kernels.value(xp, x, **p))
         return self.kernels.value(xp, x, axis, **p)
 
+    def _output_vjp(self, xp: Any, y: Any, ct: Any, p: Mapping[str, Any], axis: int | None) -> Any:
+        """ct @ J from the output y by the definition's ``output_grad``/``output_vjp``
+        (NaN kept: y is NaN where x was)."""
+        if self.info.elementwise:
+            assert self.kernels.output_grad is not None
+            return _keep_nan(xp, y, ct * self.kernels.output_grad(xp, y, **p))
+        assert self.kernels.output_vjp is not None
+        return self.kernels.output_vjp(xp, y, ct, axis, **p)
+
     def _reference_vjp(
         self, xp: Any, x: Any, ct: Any, p: Mapping[str, Any], axis: int | None
     ) -> Any:
@@ -493,7 +502,7 @@ class Plan:
     call as ``tensors`` and always take the Array API definition.
     """
 
-    __slots__ = ("axis", "fn", "fused", "params", "rows", "saves_output")
+    __slots__ = ("axis", "fn", "from_output", "fused", "params", "rows", "saves_output")
 
     def __init__(self, fn: Activation, params: Mapping[str, Any], fused: bool = True) -> None:
         self.fn = fn
@@ -502,14 +511,23 @@ class Plan:
         self.params = resolved
         self.fused: tuple[Any, float, float] | None = None
         self.rows: tuple[Any, float] | None = None
+        self.from_output: tuple[Any, float, float] | None = None
         k = fn.kernels
         # the derivative is stated in the output: adapters save y, not x
         self.saves_output = (k.output_grad if fn.info.elementwise else k.output_vjp) is not None
         if fused and _fast.enabled():
             if fn.info.elementwise:
                 self.fused = _fast.elementwise_args(fn, resolved)
+                self.from_output = _fast.output_args(fn, resolved)
             else:
                 self.rows = _fast.rowwise_args(fn)
+
+    def output_vjp(self, xp: Any, y: Any, ct: Any) -> Any:
+        """ct @ J from the saved output ``y`` (entries with ``output_grad``/``output_vjp``)."""
+        if self.from_output is not None and self._fast_ok(y):
+            k, p0, p1 = self.from_output
+            return _fast_run().from_output(k, y, ct, p0, p1)
+        return self.fn._output_vjp(xp, y, ct, self.params, self.axis)
 
     def static_params(self) -> dict[str, Any]:
         """The resolved parameters as keyword arguments of the public methods."""

@@ -29,7 +29,8 @@ class Fused:
     ``variants``: (parameter, value) -> another kernel used for that value (gelu's tanh
     form); ``constants``: fixed arguments after them (softmin: the sign -1); ``when``: a
     predicate on the resolved parameters, False sends the call to the Array API definition
-    (softmax_focal, which is cross-entropy's kernel only for gamma = 0).
+    (softmax_focal, which is cross-entropy's kernel only for gamma = 0); ``output``: the
+    kernel of the backward from the saved output, for entries with ``output_grad``.
     """
 
     kernel: str
@@ -37,6 +38,7 @@ class Fused:
     variants: Mapping[tuple[str, Any], str] = field(default_factory=dict)
     constants: tuple[float, ...] = ()
     when: Callable[[Mapping[str, Any]], bool] | None = field(default=None, compare=False)
+    output: str = ""  # the backward from the saved output (``_from_output``), if any
 
     def kernel_for(self, params: Mapping[str, Any]) -> str | None:
         """The kernel's name for resolved ``params``, or None to use the reference."""

@@ -20,6 +20,7 @@ import torch
 
 import actloss as al
 import actloss.fast as fast
+from actloss import _backend as B
 from actloss.fast import _run, _threads
 
 RTOL = {"float32": 2e-6, "float64": 1e-10}
@@ -316,19 +317,46 @@ def test_the_catalog_is_the_only_kernel_registry() -> None:
     kernel means one catalog entry (its ``fused=``) and the kernel, nothing else."""
     from numba.core.registry import CPUDispatcher
 
-    from actloss.fast import _elementwise, _rowwise
+    from actloss.fast import _elementwise, _from_output, _rowwise
 
-    declared: dict[Any, set[str]] = {_elementwise: set(), _rowwise: set()}
+    declared: dict[Any, set[str]] = {_elementwise: set(), _rowwise: set(), _from_output: set()}
     for fn in al.catalog(kind="activation"):
         spec = fn.kernels.fused
         if spec is None:
             continue
         module = _elementwise if fn.info.elementwise else _rowwise
-        for name in {spec.kernel, *spec.variants.values()}:
-            assert isinstance(getattr(module, name, None), CPUDispatcher), (fn.name, name)
-            declared[module].add(name)
+        kernels = [(module, name) for name in {spec.kernel, *spec.variants.values()}]
+        if spec.output:
+            assert fn.kernels.output_grad is not None, fn.name  # the formula it fuses
+            kernels.append((_from_output, spec.output))
+        for mod, name in kernels:
+            assert isinstance(getattr(mod, name, None), CPUDispatcher), (fn.name, name)
+            declared[mod].add(name)
     for module, names in declared.items():
         public = {
             k for k, v in vars(module).items() if isinstance(v, CPUDispatcher) and k[0] != "_"
         }
         assert public == names, (module.__name__, public ^ names)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [f.name for f in al.catalog(kind="activation") if f.kernels.fused and f.kernels.fused.output],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_backward_from_the_output_equals_its_formula(name: str, dtype: Any) -> None:
+    """The fused backward from y is the entry's output_grad (ct * f'(y), NaN kept), bit for
+    bit, at ordinary, extreme and non-finite outputs."""
+    fn = al.get(name)
+    x = np.concatenate([np.linspace(-8, 8, 101), [0.0, -0.0, 1e30, -1e30, np.inf, -np.inf, np.nan]])
+    x = x.astype(dtype)
+    with np.errstate(over="ignore"):
+        y = fn(x)
+    ct = np.random.default_rng(0).normal(size=x.shape).astype(dtype)
+    plan = fn.plan()
+    assert plan.from_output is not None
+    got = plan.output_vjp(None, y, ct)
+    with fast.use(False):
+        want = al.get(name).plan().output_vjp(B.namespace(), y, ct)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == dtype

@@ -45,7 +45,7 @@ ELU_REF = (
 
 elu = define(
     "elu",
-    fused=Fused("elu", params=("alpha",)),
+    fused=Fused("elu", params=("alpha",), output="elu_from_output"),
     family="exponential",
     summary="Exponential linear unit: identity for x > 0, alpha (e^x - 1) below.",
     formula=r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
@@ -78,7 +78,7 @@ elu = define(
 
 selu = define(
     "selu",
-    fused=Fused("selu"),
+    fused=Fused("selu", output="selu_from_output"),
     family="exponential",
     summary="Scaled ELU with the constants that make activations self-normalizing.",
     formula=r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 "
@@ -110,7 +110,7 @@ selu = define(
 
 celu = define(
     "celu",
-    fused=Fused("celu", params=("alpha",)),
+    fused=Fused("celu", params=("alpha",), output="celu_from_output"),
     family="exponential",
     summary="Continuously differentiable ELU: alpha (e^{x/alpha} - 1) below 0, C1 for any alpha.",
     formula=r"f(x) = \max(0, x) + \min\bigl(0, \alpha\,(e^{x/\alpha} - 1)\bigr)",
@@ -141,7 +141,7 @@ celu = define(
 
 exponential = define(
     "exponential",
-    fused=Fused("exponential"),
+    fused=Fused("exponential", output="exponential_from_output"),
     family="exponential",
     summary="e^x (Keras's 'exponential'): positive outputs, e.g. for rates.",
     formula=r"f(x) = e^{x}",

@@ -23,7 +23,7 @@ def _step(xp: Any, x: Any, at: float = 0.0) -> Any:
 # --------------------------------------------------------------------------------- relu
 relu = define(
     "relu",
-    fused=Fused("relu"),
+    fused=Fused("relu", output="relu_from_output"),
     family="rectifier",
     summary="Rectified linear unit max(x, 0): the default hidden activation.",
     formula=r"f(x) = \max(x, 0)",
@@ -57,7 +57,7 @@ relu = define(
 # -------------------------------------------------------------------------------- relu6
 relu6 = define(
     "relu6",
-    fused=Fused("relu6"),
+    fused=Fused("relu6", output="relu6_from_output"),
     family="rectifier",
     summary="ReLU capped at 6: min(max(x, 0), 6) (MobileNet).",
     formula=r"f(x) = \min(\max(x, 0), 6)",

@@ -22,7 +22,7 @@ def _sigmoid_value_and_grad(xp: Any, x: Any) -> tuple[Any, Any]:
 
 sigmoid = define(
     "sigmoid",
-    fused=Fused("sigmoid"),
+    fused=Fused("sigmoid", output="sigmoid_from_output"),
     aliases={"logistic": {}},
     family="sigmoidal",
     summary="Logistic sigmoid: squashes to (0, 1); the classic output for probabilities.",
@@ -54,7 +54,7 @@ sigmoid = define(
 # --------------------------------------------------------------------------------- tanh
 tanh = define(
     "tanh",
-    fused=Fused("tanh"),
+    fused=Fused("tanh", output="tanh_from_output"),
     family="sigmoidal",
     summary="Hyperbolic tangent: a zero-centred sigmoid with range (-1, 1).",
     formula=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
@@ -127,7 +127,7 @@ def _check_hard_tanh(p: Mapping[str, Any]) -> None:
 
 hard_tanh = define(
     "hard_tanh",
-    fused=Fused("hard_tanh", params=("min_val", "max_val")),
+    fused=Fused("hard_tanh", params=("min_val", "max_val"), output="hard_tanh_from_output"),
     aliases={"hardtanh": {}},
     family="sigmoidal",
     summary="Clip to [min_val, max_val]: the piecewise-linear tanh.",

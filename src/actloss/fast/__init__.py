@@ -141,6 +141,18 @@ def elementwise_args(fn: Any, params: Mapping[str, Any]) -> tuple[Any, float, fl
     return getattr(_module("_elementwise"), name), values[0], values[1]
 
 
+def output_args(fn: Any, params: Mapping[str, Any]) -> tuple[Any, float, float] | None:
+    """(kernel, p0, p1) of ``fn``'s backward from its saved output, or None."""
+    spec = fn.kernels.fused
+    if spec is None or not spec.output:
+        return None
+    values = [_scalar(params[name], None) for name in spec.params]
+    if any(v is None for v in values):
+        return None
+    p = [*(float(v) for v in values if v is not None), 0.0, 0.0]
+    return getattr(_module("_from_output"), spec.output), p[0], p[1]
+
+
 def rowwise_args(fn: Any) -> tuple[Any, float] | None:
     """(row kernel, sign) for vector function ``fn``, or None for the reference path."""
     spec = fn.kernels.fused

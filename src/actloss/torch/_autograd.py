@@ -104,8 +104,9 @@ class FusedActivation(torch.autograd.Function):
         if ctx.from_output:
             if torch.is_grad_enabled():  # create_graph: differentiable torch ops on y
                 return _output_vjp(xpt, plan, saved, ct), None
-            sn, cn = _view(saved), _view(ct)
-            return torch.from_numpy(np.asarray(_output_vjp(_np(), plan, sn, cn))), None
+            sn = _view(saved)
+            cn = _view(ct).astype(sn.dtype, copy=False)
+            return torch.from_numpy(np.asarray(plan.output_vjp(_np(), sn, cn))), None
         if torch.is_grad_enabled():
             call = ActivationCall(plan.fn, tuple(plan.static_params().items()), ())
             return ActivationVJP.apply(saved, ct, call, False)[0], None
@@ -114,14 +115,9 @@ class FusedActivation(torch.autograd.Function):
 
 
 def _output_vjp(xp: Any, plan: Plan, y: Any, ct: Any) -> Any:
-    """ct @ J from the saved output ``y`` (NaN kept: y is NaN where x was)."""
-    k, p = plan.fn.kernels, plan.params
-    if plan.fn.info.elementwise:
-        assert k.output_grad is not None
-        d = ct * k.output_grad(xp, y, **p)
-        return xp.where(xp.isnan(y), y, d)
-    assert k.output_vjp is not None
-    return k.output_vjp(xp, y, ct, plan.axis, **p)
+    """ct @ J from the saved output ``y`` by the Array API definition (torch operations:
+    autograd differentiates it for the double backward)."""
+    return plan.fn._output_vjp(xp, y, ct, plan.params, plan.axis)
 
 
 # ----------------------------------------------------------------------- the traced route
