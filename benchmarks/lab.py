@@ -52,8 +52,9 @@ STARTUP = (
 def startup_seconds() -> tuple[float, float]:
     """(process wall time, time inside the process) for imports and a first tiny run."""
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", STARTUP], capture_output=True, text=True,
-                         check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", STARTUP], capture_output=True, text=True, check=True
+    )
     return time.perf_counter() - t0, float(out.stdout.strip().splitlines()[-1])
 
 
@@ -116,8 +117,14 @@ def torch_loop() -> tuple[float, dict[str, float]]:
     t0 = time.perf_counter()
     for r in runs:
         torch.manual_seed(r.seed)
-        model = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(),
-                              nn.Linear(32, 1), outs[r.output[0]]())  # fmt: skip
+        model = nn.Sequential(
+            nn.Linear(20, 64),
+            nn.ReLU(),
+            nn.Linear(64, 32),
+            nn.ReLU(),
+            nn.Linear(32, 1),
+            outs[r.output[0]](),
+        )
         opt = torch.optim.Adam(model.parameters(), lr=r.lr)
         loss_fn = losses[r.loss[0]]
         for _ in range(r.epochs):
@@ -220,13 +227,17 @@ def keras_fit(n_models: int) -> tuple[float, dict[str, float]]:
     t0 = time.perf_counter()
     for r in chosen:
         keras.utils.set_random_seed(r.seed)
-        model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(64, "relu"),
-                                  keras.layers.Dense(32, "relu"),
-                                  keras.layers.Dense(1, r.output[0])])  # fmt: skip
+        model = keras.Sequential(
+            [
+                keras.Input((20,)),
+                keras.layers.Dense(64, "relu"),
+                keras.layers.Dense(32, "relu"),
+                keras.layers.Dense(1, r.output[0]),
+            ]
+        )
         loss = {"binary_cross_entropy": "binary_crossentropy", "hinge": "hinge", "mse": "mse"}
         model.compile(keras.optimizers.Adam(r.lr), loss[r.loss[0]])
-        model.fit(x, y, epochs=r.epochs, batch_size=r.batch_size, validation_split=0.2,
-                  verbose=0)  # fmt: skip
+        model.fit(x, y, epochs=r.epochs, batch_size=r.batch_size, validation_split=0.2, verbose=0)
         thr = 0.0 if r.output[0] == "tanh" else 0.5
         pred = model.predict(split.x_test.astype("float32"), verbose=0).ravel()
         accs.append(float(np.mean((pred > thr) == (split.y_test > 0.5))))
@@ -264,28 +275,43 @@ def main() -> None:
     res["compare_pipeline_30_s"] = round(t_c, 2)
     print(f"compare pipeline (train+store+stats+plot): {t_c:.1f} s")
     t_l, acc_l = torch_loop()
-    res["torch_loop_30"] = {"train_s": round(t_l, 2), "accuracy": acc_l,
-                            "speedup": round(t_l / t_b, 1)}  # fmt: skip
-    print(f"torch loop, 30 models:  {t_l:7.1f} s  accuracy {acc_l}  -> batched is "
-          f"{t_l / t_b:.1f}x faster")  # fmt: skip
+    res["torch_loop_30"] = {
+        "train_s": round(t_l, 2),
+        "accuracy": acc_l,
+        "speedup": round(t_l / t_b, 1),
+    }
+    print(
+        f"torch loop, 30 models:  {t_l:7.1f} s  accuracy {acc_l}  -> batched is "
+        f"{t_l / t_b:.1f}x faster"
+    )
     if args.keras:
         t_k, acc_k = keras_fit(args.keras)
         est = t_k * 30 / args.keras
-        res["keras_fit"] = {"models": args.keras, "train_s": round(t_k, 2),
-                            "est_30_s": round(est, 1), "accuracy": acc_k,
-                            "speedup": round(est / t_b, 1)}  # fmt: skip
-        print(f"keras fit, {args.keras} models: {t_k:.1f} s (30 models: {est:.0f} s"
-              f"{' measured' if args.keras == 30 else ' extrapolated'})  accuracy {acc_k}"
-              f"  -> batched is {est / t_b:.0f}x faster")  # fmt: skip
+        res["keras_fit"] = {
+            "models": args.keras,
+            "train_s": round(t_k, 2),
+            "est_30_s": round(est, 1),
+            "accuracy": acc_k,
+            "speedup": round(est / t_b, 1),
+        }
+        print(
+            f"keras fit, {args.keras} models: {t_k:.1f} s (30 models: {est:.0f} s"
+            f"{' measured' if args.keras == 30 else ' extrapolated'})  accuracy {acc_k}"
+            f"  -> batched is {est / t_b:.0f}x faster"
+        )
     res["scaling"] = {}
     for n in (int(s) for s in args.sizes.split(",")):
         t_n, _ = batched(n // 3)
         per_model_loop = t_l / 30
-        res["scaling"][n] = {"batched_s": round(t_n, 1),
-                             "loop_est_s": round(per_model_loop * n, 1),
-                             "speedup_vs_loop_est": round(per_model_loop * n / t_n, 1)}  # fmt: skip
-        print(f"batched, {n:5d} models: {t_n:7.1f} s  (one at a time: ~{per_model_loop * n:.0f} s"
-              f" extrapolated from the loop; {per_model_loop * n / t_n:.0f}x)")  # fmt: skip
+        res["scaling"][n] = {
+            "batched_s": round(t_n, 1),
+            "loop_est_s": round(per_model_loop * n, 1),
+            "speedup_vs_loop_est": round(per_model_loop * n / t_n, 1),
+        }
+        print(
+            f"batched, {n:5d} models: {t_n:7.1f} s  (one at a time: ~{per_model_loop * n:.0f} s"
+            f" extrapolated from the loop; {per_model_loop * n / t_n:.0f}x)"
+        )
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(res, fh, indent=1)

@@ -57,8 +57,15 @@ class Rule:
         }
 
 
-def _r(slot: Slot, task: str | None, choice: str, reason: str, *when: str,
-       evidence: str = "", **params: Any) -> Rule:  # fmt: skip
+def _r(
+    slot: Slot,
+    task: str | None,
+    choice: str,
+    reason: str,
+    *when: str,
+    evidence: str = "",
+    **params: Any,
+) -> Rule:
     return Rule(slot, task, choice, reason, frozenset(when), params, evidence)
 
 
@@ -250,8 +257,9 @@ class Choice:
         }
 
 
-def recommend(task: str, *, imbalanced: bool = False, outliers: bool = False,
-              deep: bool = False) -> dict[Slot, Choice]:  # fmt: skip
+def recommend(
+    task: str, *, imbalanced: bool = False, outliers: bool = False, deep: bool = False
+) -> dict[Slot, Choice]:
     """The output activation, loss and hidden activation for ``task`` under the given conditions.
 
     >>> recommend("binary", imbalanced=True)["loss"].name
@@ -281,11 +289,19 @@ def evidence(choice: Choice, verdicts: Mapping[str, Mapping[str, Any]]) -> dict[
         return {"claim": None, "status": "no claim", "supports": False, "budget": None}
     found = verdicts.get(str(choice.evidence))
     if found is None:
-        return {"claim": choice.evidence, "status": "not yet run", "supports": False,
-                "budget": None}  # fmt: skip
+        return {
+            "claim": choice.evidence,
+            "status": "not yet run",
+            "supports": False,
+            "budget": None,
+        }
     verdict = str(found.get("verdict", "not yet run"))
-    return {"claim": choice.evidence, "status": verdict, "supports": verdict == "supported",
-            "budget": found.get("budget")}  # fmt: skip
+    return {
+        "claim": choice.evidence,
+        "status": verdict,
+        "supports": verdict == "supported",
+        "budget": found.get("budget"),
+    }
 
 
 def _call(name: str, params: Mapping[str, Any], func: str, **extra: Any) -> str:

@@ -181,9 +181,24 @@ def test_plot_every_entry(cli, tmp_path, kind, family):
 def test_plot_vector_formats_and_param_sweep(cli, tmp_path, suffix):
     out = tmp_path / f"elu{suffix}"
     meta = json.loads(
-        cli("plot", "elu", "relu", "-p", "elu.alpha=0.5", "-p", "elu.alpha=2", "--derivative",
-            "--second-derivative", "--x-range", "-3", "2", "--out", str(out), "--json").stdout
-    )  # fmt: skip
+        cli(
+            "plot",
+            "elu",
+            "relu",
+            "-p",
+            "elu.alpha=0.5",
+            "-p",
+            "elu.alpha=2",
+            "--derivative",
+            "--second-derivative",
+            "--x-range",
+            "-3",
+            "2",
+            "--out",
+            str(out),
+            "--json",
+        ).stdout
+    )
     assert out.stat().st_size > 5_000
     head = out.read_bytes()[:5]
     assert head == (b"%PDF-" if suffix == ".pdf" else head)
@@ -226,8 +241,9 @@ def test_recommend_json(cli, task, conditions):
 
 
 def test_recommend_keras_snippet(cli):
-    out = json.loads(cli("recommend", "-t", "regression", "--outliers", "-f", "keras",
-                         "--json").stdout)  # fmt: skip
+    out = json.loads(
+        cli("recommend", "-t", "regression", "--outliers", "-f", "keras", "--json").stdout
+    )
     assert 'alk.get_loss("huber", delta=1.0)' in out["snippet"]
 
 

@@ -10,8 +10,15 @@ from actloss.cli.listing import range_text
 
 def _texts(fn: al.Function) -> list[str]:
     info = fn.info
-    return [info.summary, range_text(info), *info.pros, *info.cons, *info.conventions,
-            *info.notes, *info.references]  # fmt: skip
+    return [
+        info.summary,
+        range_text(info),
+        *info.pros,
+        *info.cons,
+        *info.conventions,
+        *info.notes,
+        *info.references,
+    ]
 
 
 BRACKETED = [fn.name for fn in al.catalog() if any("[" in t for t in _texts(fn))]
@@ -60,8 +67,9 @@ def test_without_the_cli_extra_the_command_names_it() -> None:
 
     for missing in ("typer", "rich"):
         code = f"import sys; sys.modules[{missing!r}] = None; from actloss.cli import main; main()"
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=120)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 2, done.stderr
         assert done.stderr.count("\n") == 1 and "pip install 'actloss[cli]'" in done.stderr
         assert missing in done.stderr and "Traceback" not in done.stderr

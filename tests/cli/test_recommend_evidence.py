@@ -8,8 +8,10 @@ from pathlib import Path
 
 
 def _claims(folder: Path) -> Path:
-    results = {"11": {"verdict": "supported", "budget": "quick"},
-               "12": {"verdict": "inconclusive", "budget": "quick"}}  # fmt: skip
+    results = {
+        "11": {"verdict": "supported", "budget": "quick"},
+        "12": {"verdict": "inconclusive", "budget": "quick"},
+    }
     folder.mkdir()
     (folder / "claims.json").write_text(json.dumps(results), encoding="utf-8")
     return folder
@@ -19,8 +21,12 @@ def test_each_rule_shows_its_claims_verdict(cli, tmp_path: Path, monkeypatch) ->
     folder = _claims(tmp_path / "claims")
     out = cli("recommend", "--task", "binary", "--imbalanced", "--claims", str(folder), "--json")
     status = {c["slot"]: c["evidence_status"] for c in json.loads(out.stdout)["choices"]}
-    assert status["output"] == {"claim": "11", "status": "supported", "supports": True,
-                                "budget": "quick"}  # fmt: skip
+    assert status["output"] == {
+        "claim": "11",
+        "status": "supported",
+        "supports": True,
+        "budget": "quick",
+    }
     assert status["loss"]["status"] == "inconclusive" and not status["loss"]["supports"]
     assert status["hidden"]["status"] == "not yet run"  # claim 2: not in this folder
     monkeypatch.setenv("COLUMNS", "5000")

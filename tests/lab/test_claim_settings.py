@@ -55,16 +55,22 @@ def test_unset_settings_keep_run_ids_and_set_ones_change_them() -> None:
 
 def test_cosine_decay_changes_training_and_metrics_are_stored(tmp_path: Path) -> None:
     fixed = tiny(optimizer="sgd", lrs=(0.5,), datasets=("imbalanced",), seeds=(0,))
-    decayed = tiny(optimizer="sgd", lrs=(0.5,), datasets=("imbalanced",), seeds=(0,),
-                   lr_decay="cosine")  # fmt: skip
+    decayed = tiny(
+        optimizer="sgd", lrs=(0.5,), datasets=("imbalanced",), seeds=(0,), lr_decay="cosine"
+    )
     runs_f, _ = run(fixed, tmp_path)
     runs_d, _ = run(decayed, tmp_path)
     store = Store(tmp_path)
     rf, rd = store.runs([runs_f[0].run_id])[0], store.runs([runs_d[0].run_id])[0]
     assert rf["test_loss"] != rd["test_loss"]
     got = store.metrics([runs_f[0].run_id])[runs_f[0].run_id]
-    assert set(got) == {"average_precision", "minority_recall", "near_zero_weights",
-                        "weight_l1", "weight_l2"}  # fmt: skip
+    assert set(got) == {
+        "average_precision",
+        "minority_recall",
+        "near_zero_weights",
+        "weight_l1",
+        "weight_l2",
+    }
     assert 0 <= got["average_precision"] <= 1 and 0 <= got["near_zero_weights"] <= 1
 
 
@@ -103,8 +109,9 @@ def test_multiclass_entropy_and_calibration_by_hand() -> None:
     again = extra_numbers("multiclass", z, [labels], [_head(1, 0.0)], [torch.zeros(1, 2, 2)])
     assert again["entropy"][0] == pytest.approx(got["entropy"][0])
     # NaN propagates
-    bad = extra_numbers("multiclass", np.full((1, 2, 2), np.nan), [labels], [_head(1, 0.0)],
-                      [torch.zeros(1, 2, 2)])  # fmt: skip
+    bad = extra_numbers(
+        "multiclass", np.full((1, 2, 2), np.nan), [labels], [_head(1, 0.0)], [torch.zeros(1, 2, 2)]
+    )
     assert math.isnan(bad["entropy"][0]) and math.isnan(bad["ece"][0])
 
 
@@ -115,7 +122,8 @@ def test_true_coefficients_and_parameter_error() -> None:
     fit = np.linalg.lstsq(np.c_[s.x_train, np.ones(len(s.y_train))], s.y_train, rcond=None)[0]
     assert np.linalg.norm(fit[:20] - s.coef) / np.linalg.norm(s.coef) < 0.05
     w = torch.tensor(np.stack([s.coef, 2 * s.coef])[:, :, None])
-    got = extra_numbers("regression", np.zeros((2, 3, 1)), [torch.zeros(3)], [_head(2, 0.0)],
-                        [w], s.coef)  # fmt: skip
+    got = extra_numbers(
+        "regression", np.zeros((2, 3, 1)), [torch.zeros(3)], [_head(2, 0.0)], [w], s.coef
+    )
     np.testing.assert_allclose(got["parameter_error"], [0.0, 1.0], atol=1e-12)
     assert load("diabetes", None, 42, 0.2, 0.2).coef is None

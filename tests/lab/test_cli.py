@@ -32,11 +32,21 @@ def test_compare_table_plot_store_and_resume(tmp_path: Path) -> None:
     assert lines[0] == {"event": "start", "runs": 6, "already_done": 6}
     assert lines[-1]["event"] == "summary" and lines[-1]["trained"] == 0
     assert {r["label"] for r in lines[-1]["rows"]} == {
-        "binary_cross_entropy + sigmoid", "hinge + tanh", "mse + sigmoid"}  # fmt: skip
+        "binary_cross_entropy + sigmoid",
+        "hinge + tanh",
+        "mse + sigmoid",
+    }
     # the atlas gets a "Lab results" section from the same folder
     page = tmp_path / "atlas.html"
-    code, _, err = invoke("atlas", "--out", str(page), "--results", str(tmp_path),
-                          "--claims", str(tmp_path / "no-claims"))  # fmt: skip
+    code, _, err = invoke(
+        "atlas",
+        "--out",
+        str(page),
+        "--results",
+        str(tmp_path),
+        "--claims",
+        str(tmp_path / "no-claims"),
+    )
     assert code == 0, err
     html = page.read_text(encoding="utf-8")
     assert 'id="lab-results"' in html and "hinge + tanh" in html
@@ -44,10 +54,22 @@ def test_compare_table_plot_store_and_resume(tmp_path: Path) -> None:
 
 def test_compare_options_and_export(tmp_path: Path) -> None:
     code, out, err = invoke(
-        "compare", *TINY, "--out", str(tmp_path), "--hidden", "relu",
-        "--hidden", "elu(alpha=0.5)", "--pair", "cross_entropy:identity", "--dataset", "wine",
-        "--export", str(tmp_path / "runs.csv"), "--quiet",
-    )  # fmt: skip
+        "compare",
+        *TINY,
+        "--out",
+        str(tmp_path),
+        "--hidden",
+        "relu",
+        "--hidden",
+        "elu(alpha=0.5)",
+        "--pair",
+        "cross_entropy:identity",
+        "--dataset",
+        "wine",
+        "--export",
+        str(tmp_path / "runs.csv"),
+        "--quiet",
+    )
     assert code == 0, err
     assert out == ""
     assert len((tmp_path / "runs.csv").read_text().splitlines()) == 1 + 4
@@ -63,9 +85,23 @@ def test_compare_errors_are_one_line(tmp_path: Path) -> None:
 def test_tune_stores_trials_in_the_results_file(tmp_path: Path) -> None:
     pytest.importorskip("optuna")
     code, out, err = invoke(
-        "tune", "--trials", "3", "--sampler", "random", "--epochs", "2", "--seeds", "2",
-        "--hidden", "relu", "--hidden", "tanh", "--out", str(tmp_path), "--jsonl",
-    )  # fmt: skip
+        "tune",
+        "--trials",
+        "3",
+        "--sampler",
+        "random",
+        "--epochs",
+        "2",
+        "--seeds",
+        "2",
+        "--hidden",
+        "relu",
+        "--hidden",
+        "tanh",
+        "--out",
+        str(tmp_path),
+        "--jsonl",
+    )
     assert code == 0, err
     summary = json.loads(out.splitlines()[-1])
     assert summary["complete"] + summary["pruned"] == 3
@@ -80,10 +116,27 @@ def test_tune_stores_trials_in_the_results_file(tmp_path: Path) -> None:
 def test_tune_grid_sampler(tmp_path: Path) -> None:
     pytest.importorskip("optuna")
     code, _out, err = invoke(
-        "tune", "--trials", "2", "--sampler", "grid", "--epochs", "1", "--seeds", "1",
-        "--hidden", "relu", "--pair", "mse:sigmoid", "--lr", "0.001", "--out", str(tmp_path),
-        "--quiet", "--pruner", "none",
-    )  # fmt: skip
+        "tune",
+        "--trials",
+        "2",
+        "--sampler",
+        "grid",
+        "--epochs",
+        "1",
+        "--seeds",
+        "1",
+        "--hidden",
+        "relu",
+        "--pair",
+        "mse:sigmoid",
+        "--lr",
+        "0.001",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+        "--pruner",
+        "none",
+    )
     assert code == 0, err
 
 
@@ -91,8 +144,20 @@ def test_tune_out_folder_with_url_characters(tmp_path: Path) -> None:
     # Issue 13, item 17: 'res?v2' made the sqlite:/// URL name a stray file 'res'.
     pytest.importorskip("optuna")
     out = tmp_path / "res?v2#x"
-    code, _, err = invoke("tune", "--trials", "1", "--epochs", "1", "--seeds", "1", "--hidden",
-                          "relu", "--out", str(out), "--quiet")  # fmt: skip
+    code, _, err = invoke(
+        "tune",
+        "--trials",
+        "1",
+        "--epochs",
+        "1",
+        "--seeds",
+        "1",
+        "--hidden",
+        "relu",
+        "--out",
+        str(out),
+        "--quiet",
+    )
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res?v2#x"]
     con = sqlite3.connect(out / "actloss-results.sqlite")
@@ -114,8 +179,18 @@ def test_one_default_results_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_table_reports_the_best_validation_epoch_too(tmp_path: Path) -> None:
     # Issue 13, item 24: the last epoch's test metric, and the one at the best validation epoch
     # (an early-stopping checkpoint); the paired tests say which they compare.
-    code, out, err = invoke("compare", "--epochs", "4", "--seeds", "3", "--widths", "8",
-                            "--out", str(tmp_path), "--no-plot")  # fmt: skip
+    code, out, err = invoke(
+        "compare",
+        "--epochs",
+        "4",
+        "--seeds",
+        "3",
+        "--widths",
+        "8",
+        "--out",
+        str(tmp_path),
+        "--no-plot",
+    )
     assert code == 0, err
     assert "at best val epoch" in out and "Paired t-tests on the last epoch test" in out
     con = sqlite3.connect(tmp_path / "actloss-results.sqlite")

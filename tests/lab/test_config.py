@@ -17,7 +17,10 @@ def test_defaults_are_the_tutorial_experiment() -> None:
     runs = expand(cfg)
     assert len(runs) == 30 and cfg.epochs == 50 and cfg.batch_size == 32
     assert {(r.loss[0], r.output[0]) for r in runs} == {
-        ("binary_cross_entropy", "sigmoid"), ("hinge", "tanh"), ("mse", "sigmoid")}  # fmt: skip
+        ("binary_cross_entropy", "sigmoid"),
+        ("hinge", "tanh"),
+        ("mse", "sigmoid"),
+    }
     assert {r.lr for r in runs} == {1e-3} and {r.optimizer for r in runs} == {"adam"}
     assert len(batches(runs, 1000)) == 1  # one batched ensemble
     assert len({r.run_id for r in runs}) == 30
@@ -32,9 +35,13 @@ def test_function_specs_resolve_aliases_and_params() -> None:
 
 @pytest.mark.parametrize(
     ("text", "match"),
-    [("relu(1)", "by name"), ("nosuchfn", "unknown function"), ("elu(alhpa=1)", "alpha"),
-     ("elu(alpha=)", "cannot read")],
-)  # fmt: skip
+    [
+        ("relu(1)", "by name"),
+        ("nosuchfn", "unknown function"),
+        ("elu(alhpa=1)", "alpha"),
+        ("elu(alpha=)", "cannot read"),
+    ],
+)
 def test_bad_function_specs(text: str, match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         parse_fn(text)
@@ -42,10 +49,14 @@ def test_bad_function_specs(text: str, match: str) -> None:
 
 @pytest.mark.parametrize(
     ("data", "match"),
-    [({"epochs": 0}, "epochs"), ({"datasets": ["mnist"]}, "datasets"),
-     ({"optimizer": "adamm"}, "optimizer"), ({"pairs": ["hinge"]}, "LOSS:OUTPUT"),
-     ({"epoch": 3}, "did you mean 'epochs'")],
-)  # fmt: skip
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"datasets": ["mnist"]}, "datasets"),
+        ({"optimizer": "adamm"}, "optimizer"),
+        ({"pairs": ["hinge"]}, "LOSS:OUTPUT"),
+        ({"epoch": 3}, "did you mean 'epochs'"),
+    ],
+)
 def test_bad_configs(data: dict, match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         from_mapping(data)

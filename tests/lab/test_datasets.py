@@ -16,8 +16,12 @@ from actloss.lab.training import train_batch
 
 from ._tiny import tiny
 
-PAIR = {"binary": "binary_cross_entropy:sigmoid", "multiclass": "cross_entropy:identity",
-        "multilabel": "binary_cross_entropy:sigmoid", "regression": "huber:identity"}  # fmt: skip
+PAIR = {
+    "binary": "binary_cross_entropy:sigmoid",
+    "multiclass": "cross_entropy:identity",
+    "multilabel": "binary_cross_entropy:sigmoid",
+    "regression": "huber:identity",
+}
 
 
 @pytest.mark.parametrize("name", list(data.DATASETS))
@@ -27,9 +31,17 @@ def test_every_dataset_trains(name: str) -> None:
         assert np.all(np.isfinite(x))
     np.testing.assert_allclose(split.x_train.mean(axis=0), 0, atol=1e-9)  # standardized
     task = data.task_of(name)
-    cfg = from_mapping({"dataset": name, "pairs": [PAIR[task], "mse:sigmoid"] if task in
-                        ("binary", "multilabel") else [PAIR[task]], "epochs": 4, "lr": 0.01},
-                       tiny(n_samples=None if name == "wine" else 200))  # fmt: skip
+    cfg = from_mapping(
+        {
+            "dataset": name,
+            "pairs": [PAIR[task], "mse:sigmoid"]
+            if task in ("binary", "multilabel")
+            else [PAIR[task]],
+            "epochs": 4,
+            "lr": 0.01,
+        },
+        tiny(n_samples=None if name == "wine" else 200),
+    )
     runs = expand(cfg)
     res = train_batch(runs)
     assert res.test_metric.shape == (len(runs),) and not res.diverged_epoch.any()
@@ -41,8 +53,10 @@ def test_every_dataset_trains(name: str) -> None:
 
 
 def test_multiclass_with_a_loss_that_needs_one_hot_targets() -> None:
-    cfg = from_mapping({"dataset": "wine", "pairs": ["mse:softmax", "cross_entropy:identity"]},
-                       tiny(n_samples=None, epochs=2))  # fmt: skip
+    cfg = from_mapping(
+        {"dataset": "wine", "pairs": ["mse:softmax", "cross_entropy:identity"]},
+        tiny(n_samples=None, epochs=2),
+    )
     res = train_batch(expand(cfg))
     assert np.all(np.isfinite(res.test_loss))
 

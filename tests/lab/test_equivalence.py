@@ -19,8 +19,13 @@ from actloss.lab.training import generator, initial_weights, train_batch
 
 from ._tiny import tiny
 
-TORCH_ACT = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-             "identity": lambda z: z, "elu": torch.nn.functional.elu}  # fmt: skip
+TORCH_ACT = {
+    "relu": torch.relu,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "identity": lambda z: z,
+    "elu": torch.nn.functional.elu,
+}
 
 
 def torch_loss(name: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -38,8 +43,9 @@ def torch_loss(name: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 def train_alone(run: Run) -> tuple[float, float]:
     """(test metric, test loss) of one model trained by a plain PyTorch loop."""
-    split = data.load(run.dataset, run.n_samples, run.data_seed, run.test_size,
-                      run.validation_split)  # fmt: skip
+    split = data.load(
+        run.dataset, run.n_samples, run.data_seed, run.test_size, run.validation_split
+    )
     dt = torch.float64 if run.dtype == "float64" else torch.float32
     multiclass = split.task == "multiclass"
     x = torch.as_tensor(split.x_train, dtype=dt)
@@ -82,11 +88,17 @@ def train_alone(run: Run) -> tuple[float, float]:
 
 
 CASES = {
-    "tutorial pairs": {"hidden": ["relu", "tanh"],
-                       "pairs": ["binary_cross_entropy:sigmoid", "hinge:tanh", "mse:sigmoid"]},
-    "multiclass": {"dataset": "wine", "hidden": ["elu", "relu"],
-                   "pairs": ["cross_entropy:identity"], "widths": [6, 5]},
-}  # fmt: skip
+    "tutorial pairs": {
+        "hidden": ["relu", "tanh"],
+        "pairs": ["binary_cross_entropy:sigmoid", "hinge:tanh", "mse:sigmoid"],
+    },
+    "multiclass": {
+        "dataset": "wine",
+        "hidden": ["elu", "relu"],
+        "pairs": ["cross_entropy:identity"],
+        "widths": [6, 5],
+    },
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))

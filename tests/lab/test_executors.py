@@ -18,8 +18,10 @@ def numbers(folder: Path) -> dict[str, tuple[float, float, tuple[float, ...]]]:
     store = Store(folder)
     rows = store.runs()
     curves = store.curves(r["run_id"] for r in rows)
-    return {r["run_id"]: (r["test_metric"], r["test_loss"],
-                          tuple(curves[r["run_id"]]["val_loss"])) for r in rows}  # fmt: skip
+    return {
+        r["run_id"]: (r["test_metric"], r["test_loss"], tuple(curves[r["run_id"]]["val_loss"]))
+        for r in rows
+    }
 
 
 @pytest.fixture(scope="module")

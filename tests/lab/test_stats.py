@@ -14,8 +14,9 @@ from actloss.lab import stats
 def test_mean_ci_is_scipys_percentile_bootstrap() -> None:
     x = [0.81, 0.84, 0.79, 0.86, 0.83]
     mean, std, (lo, hi) = stats.mean_ci(x)
-    want = sps.bootstrap((np.array(x),), np.mean, n_resamples=9999, method="percentile",
-                         rng=np.random.default_rng(0)).confidence_interval  # fmt: skip
+    want = sps.bootstrap(
+        (np.array(x),), np.mean, n_resamples=9999, method="percentile", rng=np.random.default_rng(0)
+    ).confidence_interval
     assert mean == pytest.approx(np.mean(x)) and std == pytest.approx(np.std(x, ddof=1))
     assert (lo, hi) == pytest.approx((want.low, want.high))
 
@@ -60,17 +61,29 @@ def rows(values: dict[str, list[float]]) -> tuple[list[dict], dict[str, str]]:
         for seed, v in enumerate(vs):
             rid = f"{label}-{seed}"
             labels[rid] = label
-            out.append({"run_id": rid, "seed": seed, "status": "finished", "test_metric": v,
-                        "test_loss": 1 - v, "epochs_to_target": 3 + seed % 2, "lr": 1e-3,
-                        "final_val_metric": v})  # fmt: skip
+            out.append(
+                {
+                    "run_id": rid,
+                    "seed": seed,
+                    "status": "finished",
+                    "test_metric": v,
+                    "test_loss": 1 - v,
+                    "epochs_to_target": 3 + seed % 2,
+                    "lr": 1e-3,
+                    "final_val_metric": v,
+                }
+            )
     return out, labels
 
 
 def test_paired_t_test_matches_scipy_and_is_holm_corrected() -> None:
     rng = np.random.default_rng(0)
     base = rng.normal(0.8, 0.02, 10)
-    data = {"a": list(base), "b": list(base + 0.03 + rng.normal(0, 0.005, 10)),
-            "c": list(base + rng.normal(0, 0.01, 10))}  # fmt: skip
+    data = {
+        "a": list(base),
+        "b": list(base + 0.03 + rng.normal(0, 0.005, 10)),
+        "c": list(base + rng.normal(0, 0.01, 10)),
+    }
     r, labels = rows(data)
     tests = {(t.a, t.b): t for t in stats.compare(r, labels)}
     raw = {k: sps.ttest_rel(data[k[0]], data[k[1]]).pvalue for k in tests}

@@ -91,8 +91,14 @@ def test_divergence_is_recorded_with_its_epoch(tmp_path: Path) -> None:
     # identity network on regression targets with SGD at lr=10: the iterates blow up;
     # tanh hidden units with a sigmoid output keep every quantity finite.
     pairs = ((("mse", ()), ("sigmoid", ())), (("mse", ()), ("identity", ())))
-    cfg = tiny(datasets=("regression_outliers",), optimizer="sgd", lrs=(10.0,), epochs=6,
-               hidden=(("identity", ()), ("tanh", ())), pairs=pairs)  # fmt: skip
+    cfg = tiny(
+        datasets=("regression_outliers",),
+        optimizer="sgd",
+        lrs=(10.0,),
+        epochs=6,
+        hidden=(("identity", ()), ("tanh", ())),
+        pairs=pairs,
+    )
     runs = expand(cfg)
     result = train_batch(runs)
     diverged = {r.run_id: int(e) for r, e in zip(runs, result.diverged_epoch, strict=True)}
@@ -108,7 +114,8 @@ def test_divergence_is_recorded_with_its_epoch(tmp_path: Path) -> None:
         m = runs.index(r)
         e = row["diverged_epoch"]
         assert not math.isfinite(result.train_loss[m, e - 1]) or not math.isfinite(
-            result.val_loss[m, e - 1])  # fmt: skip
+            result.val_loss[m, e - 1]
+        )
         assert np.all(np.isfinite(result.train_loss[m, : e - 1]))
     for r in bounded:
         assert rows[r.run_id]["status"] == "finished"

@@ -18,8 +18,12 @@ from typing import Any
 from .errata import check_all
 from .runner import DEFAULT_OUT, load_summary
 
-VERDICT_COLOR = {"supported": "#1a7f37", "refuted": "#cf222e", "inconclusive": "#9a6700",
-                 "mixed": "#8250df"}  # fmt: skip
+VERDICT_COLOR = {
+    "supported": "#1a7f37",
+    "refuted": "#cf222e",
+    "inconclusive": "#9a6700",
+    "mixed": "#8250df",
+}
 
 
 def _e(v: Any) -> str:
@@ -106,13 +110,14 @@ def claims_html(folder: str | Path = DEFAULT_OUT) -> str:
             f"{_e(e.right)} (they differ by up to {_num(c.max_difference)})</p>"
         )
     script = (
-        "<script>(function(){const boxes=" + json.dumps({k: "".join(v) for k, v in boxes.items()})
+        "<script>(function(){const boxes="
+        + json.dumps({k: "".join(v) for k, v in boxes.items()})
         + ";for(const [name,box] of Object.entries(boxes)){const card=document.getElementById("
         "'fn-'+name);if(!card)continue;const d=document.createElement('div');"
         "d.className='erratum';d.style.cssText='border-left:3px solid #cf222e;padding:0 8px;"
         "margin:6px 0;font-size:0.9em';d.innerHTML=box;const det=card.querySelector('details');"
         "card.insertBefore(d,det);}})();</script>"
-    )  # fmt: skip
+    )
     return "".join(parts) + script
 
 

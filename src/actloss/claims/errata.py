@@ -61,38 +61,51 @@ def _central_difference(name: str, x: Array, h: float = 1e-6) -> Array:
 
 ERRATA: tuple[Erratum, ...] = (
     Erratum(
-        "sigmoid", "derivative", "sigma'(x) = sigma(x) - (1 - sigma(x))",
+        "sigmoid",
+        "derivative",
+        "sigma'(x) = sigma(x) - (1 - sigma(x))",
         "sigma'(x) = sigma(x) (1 - sigma(x))",
         wrong_form=lambda x: 2 * get("sigmoid")(x) - 1,
         right_form=lambda x: get("sigmoid").grad(x),
         points=((-2.0,), (0.0,), (0.5,), (3.0,)),
     ),
     Erratum(
-        "softsign", "derivative", "f'(x) = 1 / (1 + x)^2", "f'(x) = 1 / (1 + |x|)^2",
+        "softsign",
+        "derivative",
+        "f'(x) = 1 / (1 + x)^2",
+        "f'(x) = 1 / (1 + |x|)^2",
         wrong_form=lambda x: 1.0 / (1.0 + x) ** 2,
         right_form=lambda x: get("softsign").grad(x),
         points=((-0.5,), (-3.0,), (2.0,)),
     ),
     Erratum(
-        "tanh", "range", "tanh(x) lies in (0, 1)", "tanh(x) lies in (-1, 1)",
+        "tanh",
+        "range",
+        "tanh(x) lies in (0, 1)",
+        "tanh(x) lies in (-1, 1)",
         wrong_form=lambda x: _in_open_interval(0.0, 1.0)(np.tanh(x)),
         right_form=lambda x: _in_open_interval(-1.0, 1.0)(get("tanh")(x)),
         points=((-2.0,), (-0.1,), (0.5,)),
     ),
     Erratum(
-        "relu", "derivative", "ReLU'(x) = max(0, 1)", "ReLU'(x) = 1 if x > 0 else 0",
+        "relu",
+        "derivative",
+        "ReLU'(x) = max(0, 1)",
+        "ReLU'(x) = 1 if x > 0 else 0",
         wrong_form=lambda x: np.maximum(0.0, np.ones_like(x)),
         right_form=lambda x: get("relu").grad(x),
         points=((-2.0,), (-0.5,), (1.0,)),
     ),
     Erratum(
-        "softmax", "formula", "softmax(x)_i = exp(x_i) / exp(sum_j x_j)",
+        "softmax",
+        "formula",
+        "softmax(x)_i = exp(x_i) / exp(sum_j x_j)",
         "softmax(x)_i = exp(x_i) / sum_j exp(x_j)",
         wrong_form=lambda x: np.exp(x) / np.exp(np.sum(x)),
         right_form=lambda x: get("softmax")(x),
         points=((1.0, 2.0, 3.0), (0.0, 0.0), (-1.0, 0.5, 2.0, 0.0)),
     ),
-)  # fmt: skip
+)
 
 
 def check(erratum: Erratum) -> ErratumCheck:

@@ -34,8 +34,13 @@ class PartResult:
 
     def to_dict(self) -> dict[str, Any]:
         e = self.effect
-        return {"part": self.part, "verdict": self.verdict, "effect": e.mean,
-                "ci": [e.low, e.high], "n": e.n}  # fmt: skip
+        return {
+            "part": self.part,
+            "verdict": self.verdict,
+            "effect": e.mean,
+            "ci": [e.low, e.high],
+            "n": e.n,
+        }
 
 
 @dataclass
@@ -110,8 +115,9 @@ def run_claim(claim: Claim, budget: str = "quick", out: str | Path = DEFAULT_OUT
     return result
 
 
-def run_claims(ids: Iterable[int] | None = None, budget: str = "quick",
-               out: str | Path = DEFAULT_OUT) -> list[ClaimResult]:  # fmt: skip
+def run_claims(
+    ids: Iterable[int] | None = None, budget: str = "quick", out: str | Path = DEFAULT_OUT
+) -> list[ClaimResult]:
     wanted = set(ids) if ids is not None else None
     return [run_claim(c, budget, out) for c in CLAIMS if wanted is None or c.id in wanted]
 

@@ -14,8 +14,25 @@ from functools import cache
 from typing import Any
 
 _PRIME2 = "\x00PRIME2\x00"
-_FUNCTIONS = ("sin", "cos", "tan", "tanh", "sinh", "cosh", "exp", "log", "ln", "max", "min",
-              "arg", "sign", "sech", "erf", "sup", "inf")  # fmt: skip
+_FUNCTIONS = (
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "sinh",
+    "cosh",
+    "exp",
+    "log",
+    "ln",
+    "max",
+    "min",
+    "arg",
+    "sign",
+    "sech",
+    "erf",
+    "sup",
+    "inf",
+)
 
 
 def _balanced(s: str) -> bool:

@@ -36,8 +36,9 @@ class ActlossGroup(TyperGroup):
     ) -> Any:
         code = 0
         try:
-            rv = super().main(args, prog_name or "actloss", complete_var, False,
-                              windows_expand_args, **extra)  # fmt: skip
+            rv = super().main(
+                args, prog_name or "actloss", complete_var, False, windows_expand_args, **extra
+            )
             code = rv if isinstance(rv, int) else 0
         except CliError as exc:
             if not exc.hint:
@@ -50,8 +51,9 @@ class ActlossGroup(TyperGroup):
                 sys.stdout.write(ctx.get_help() + "\n")
                 return _exit(0, standalone_mode)
             where = ctx.command_path if ctx is not None else "actloss"
-            code = _fail(f"Error: {_one_line(exc.format_message())} (hint: {where} --help)",
-                         exc.exit_code)  # fmt: skip
+            code = _fail(
+                f"Error: {_one_line(exc.format_message())} (hint: {where} --help)", exc.exit_code
+            )
         except typer.Abort:
             code = _fail("Aborted.", 1)
         except ModuleNotFoundError as exc:  # an extra's package, imported when a command runs

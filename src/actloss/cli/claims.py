@@ -15,8 +15,12 @@ EXAMPLES = (
     "Examples: actloss claims | actloss claims 8 --budget full | "
     "actloss claims --json --out results/claims"
 )
-VERDICT_STYLE = {"supported": "green", "refuted": "red", "inconclusive": "yellow",
-                 "mixed": "magenta"}  # fmt: skip
+VERDICT_STYLE = {
+    "supported": "green",
+    "refuted": "red",
+    "inconclusive": "yellow",
+    "mixed": "magenta",
+}
 
 
 class BudgetName(str, Enum):
@@ -48,14 +52,24 @@ def _effect_text(d: dict[str, Any]) -> str:
 
 
 def claims_command(
-    claim: Annotated[int | None, typer.Argument(
-        help="A claim number (1-15); every claim when omitted.", show_default=False)] = None,
-    budget: Annotated[BudgetName, typer.Option("--budget", "-b",
-        help="quick (all claims in minutes on 2 cores) or full (thorough).")] = BudgetName.quick,
-    out: Annotated[Path, typer.Option("--out", "-o",
-        help="Folder for the results store, the plots and claims.json.")] = Path("actloss-claims"),
+    claim: Annotated[
+        int | None,
+        typer.Argument(help="A claim number (1-15); every claim when omitted.", show_default=False),
+    ] = None,
+    budget: Annotated[
+        BudgetName,
+        typer.Option(
+            "--budget", "-b", help="quick (all claims in minutes on 2 cores) or full (thorough)."
+        ),
+    ] = BudgetName.quick,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Folder for the results store, the plots and claims.json."
+        ),
+    ] = Path("actloss-claims"),
     as_json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Run the claims' experiments (resumable) and print each verdict with its effect and CI.
 
     Every verdict is computed from the measured effect by the decision rule printed next to
@@ -66,8 +80,10 @@ def claims_command(
         from ..claims.registry import CLAIMS, get_claim
         from ..claims.runner import run_claim
     except ImportError as exc:
-        raise CliError(f"actloss claims needs the lab extra ({exc.name} is missing)",
-                       "pip install 'actloss[lab]'") from None  # fmt: skip
+        raise CliError(
+            f"actloss claims needs the lab extra ({exc.name} is missing)",
+            "pip install 'actloss[lab]'",
+        ) from None
     try:
         chosen = [get_claim(claim)] if claim is not None else list(CLAIMS)
     except ValueError as exc:
@@ -89,8 +105,10 @@ def claims_command(
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=f"Claims ({budget.value} budget; effect = mean of per-seed paired "
-                      "differences, 95% t-interval)")  # fmt: skip
+        table = Table(
+            title=f"Claims ({budget.value} budget; effect = mean of per-seed paired "
+            "differences, 95% t-interval)"
+        )
         table.add_column("#", justify="right")
         table.add_column("claim", overflow="fold", ratio=3)
         table.add_column("verdict")
@@ -111,8 +129,13 @@ def claims_command(
         trained = sum(r["trained"] for r in results)
         console.print(Text(f"trained {trained} runs now; store, plots and claims.json in {out}/"))
         et = Table(title="Errata: formulas printed wrongly in tutorials, checked numerically")
-        for col in ("function", "printed (wrong)", "right", "max |wrong - right|",
-                    "catalog vs finite difference"):  # fmt: skip
+        for col in (
+            "function",
+            "printed (wrong)",
+            "right",
+            "max |wrong - right|",
+            "catalog vs finite difference",
+        ):
             et.add_column(col, overflow="fold")
         for e in errata:
             texts = (e["function"], e["wrong"], e["right"], _fmt(e["max_difference"]))

@@ -182,8 +182,15 @@ def compare_command(
         executor = "process"
     _threads(threads)
     with _store_errors("actloss compare --help; actloss show LOSS"):
-        outcome = compare(cfg, out, executor=executor, jobs=jobs, address=address,
-                          progress=_progress(quiet, jsonl), plot=not no_plot)  # fmt: skip
+        outcome = compare(
+            cfg,
+            out,
+            executor=executor,
+            jobs=jobs,
+            address=address,
+            progress=_progress(quiet, jsonl),
+            plot=not no_plot,
+        )
         if export is not None:
             Store(out).export(export)
     payload = {
@@ -211,9 +218,13 @@ def compare_command(
 
     def render(console: Any) -> None:
         report.print_table(
-            console, outcome.rows, outcome.tests, outcome.metric, outcome.target,
+            console,
+            outcome.rows,
+            outcome.tests,
+            outcome.metric,
+            outcome.target,
             tests_use=outcome.tests_use,
-        )  # fmt: skip
+        )
         skipped = len(outcome.runs) - outcome.trained
         console.print(
             f"{len(outcome.runs)} runs ({outcome.trained} trained now, {skipped} already in the "
@@ -252,9 +263,18 @@ def tune_command(
     _threads(threads)
     with _store_errors("actloss tune --help"):
         try:
-            result = tune(cfg, out, trials=trials, sampler=sampler, pruner=pruner,
-                          study_name=study, hidden=hidden, pairs=pair, lrs=lr,
-                          quiet=quiet or jsonl)  # fmt: skip
+            result = tune(
+                cfg,
+                out,
+                trials=trials,
+                sampler=sampler,
+                pruner=pruner,
+                study_name=study,
+                hidden=hidden,
+                pairs=pair,
+                lrs=lr,
+                quiet=quiet or jsonl,
+            )
         except TuneError as exc:
             raise CliError(str(exc), "actloss tune --help") from None
     if jsonl:

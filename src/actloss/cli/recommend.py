@@ -78,14 +78,17 @@ def recommend_command(
                 use += " [red](not in the catalog yet)[/]"
             table.add_row(slot, use, escape(c.reason), _evidence_cell(found[slot]))
             if found[slot]["claim"] and not found[slot]["supports"]:
-                weak.append(f"{slot} {c.name} (claim {found[slot]['claim']}: "
-                            f"{found[slot]['status']})")  # fmt: skip
+                weak.append(
+                    f"{slot} {c.name} (claim {found[slot]['claim']}: {found[slot]['status']})"
+                )
         console.print(table)
         if weak:
-            console.print(escape(
-                "The evidence does not (yet) support: " + "; ".join(weak) + ". The rule is the "
-                f"textbook's; run `actloss claims N --out {claims}` to test it."
-            ))  # fmt: skip
+            console.print(
+                escape(
+                    "The evidence does not (yet) support: " + "; ".join(weak) + ". The rule is the "
+                    f"textbook's; run `actloss claims N --out {claims}` to test it."
+                )
+            )
         console.print(Syntax(code, "python", theme="ansi_dark", background_color="default"))
 
     Output(as_json).emit(payload, render)

@@ -27,8 +27,9 @@ def parse_points(text: str) -> np.ndarray:
     try:
         pts = [float(t) for t in text.replace(" ", ",").split(",") if t.strip()]
     except ValueError:
-        raise CliError(f"--at expects numbers separated by commas, got {text!r}",
-                       "e.g. --at=-1,0,1") from None  # fmt: skip
+        raise CliError(
+            f"--at expects numbers separated by commas, got {text!r}", "e.g. --at=-1,0,1"
+        ) from None
     if not pts or not all(np.isfinite(pts)):
         raise CliError(f"--at expects finite numbers, got {text!r}", "e.g. --at=-1,0,1")
     return np.asarray(pts)
@@ -68,12 +69,15 @@ def show_command(
     sets = parse_params(param, [fn])[fn.name]
     if len(sets) > 1:
         twice = sorted(k for k in sets[0] if len({str(s[k]) for s in sets}) > 1)
-        raise CliError(f"show takes one value per parameter; {', '.join(twice)} got several",
-                       f"actloss plot {fn.name} --param ... compares values")  # fmt: skip
+        raise CliError(
+            f"show takes one value per parameter; {', '.join(twice)} got several",
+            f"actloss plot {fn.name} --param ... compares values",
+        )
     params = sets[0]
     info = fn.info
-    text = {k: latex_to_text(getattr(info, k)) for k in ("formula", "derivative",
-                                                         "second_derivative")}  # fmt: skip
+    text = {
+        k: latex_to_text(getattr(info, k)) for k in ("formula", "derivative", "second_derivative")
+    }
     table = value_table(fn, parse_points(at), params)
     payload = {
         "name": info.name,
@@ -90,8 +94,14 @@ def show_command(
     Output(as_json).emit(payload, render)
 
 
-def _render(console: Any, fn: al.Function, text: dict[str, str], table: dict[str, Any],
-            params: dict[str, Any], plot: bool) -> None:  # fmt: skip
+def _render(
+    console: Any,
+    fn: al.Function,
+    text: dict[str, str],
+    table: dict[str, Any],
+    params: dict[str, Any],
+    plot: bool,
+) -> None:
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -103,8 +113,11 @@ def _render(console: Any, fn: al.Function, text: dict[str, str], table: dict[str
         head += f"  [dim]aliases: {escape(', '.join(info.aliases))}[/]"
     console.print(head)
     console.print(Text(info.summary))
-    for key, label in (("formula", "formula"), ("derivative", "derivative"),
-                       ("second_derivative", "2nd derivative")):  # fmt: skip
+    for key, label in (
+        ("formula", "formula"),
+        ("derivative", "derivative"),
+        ("second_derivative", "2nd derivative"),
+    ):
         latex = getattr(info, key)
         if latex:
             console.print(f"\n[bold]{label}[/]  {escape(text[key])}")
@@ -128,9 +141,13 @@ def _render(console: Any, fn: al.Function, text: dict[str, str], table: dict[str
     console.print(facts)
     for p in info.params:
         console.print(Text(f"  {p.name}: {p.doc} ({p.describe_expected()})", style="dim"))
-    for title, items in (("pros", info.pros), ("cons", info.cons),
-                         ("conventions", info.conventions), ("notes", info.notes),
-                         ("references", info.references)):  # fmt: skip
+    for title, items in (
+        ("pros", info.pros),
+        ("cons", info.cons),
+        ("conventions", info.conventions),
+        ("notes", info.notes),
+        ("references", info.references),
+    ):
         if items:
             console.print(f"\n[bold]{title}[/]")
             for item in items:
@@ -176,8 +193,9 @@ def _render_plot(console: Any, fn: al.Function, params: dict[str, Any]) -> None:
         return
     console.print()
     console.print(Text.assemble(*_termplot.render(x, series)))
-    console.print(Text.assemble(("● ", "blue"), ("value  ", ""), ("· ", "dark_orange"),
-                                ("derivative", "")))  # fmt: skip
+    console.print(
+        Text.assemble(("● ", "blue"), ("value  ", ""), ("· ", "dark_orange"), ("derivative", ""))
+    )
 
 
 def register(app: typer.Typer) -> None:

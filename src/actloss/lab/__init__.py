@@ -29,10 +29,19 @@ if TYPE_CHECKING:
 
 # name -> module: imported on first use, so ``actloss.lab.store`` (the default results folder,
 # read by the CLI) does not import torch
-_WHERE = {"Config": "config", "ConfigError": "config", "from_mapping": "config",
-          "load_toml": "config", "Outcome": "pipeline", "analyse": "pipeline",
-          "compare": "pipeline", "results": "pipeline", "run": "pipeline",
-          "atlas_section": "report", "Store": "store"}  # fmt: skip
+_WHERE = {
+    "Config": "config",
+    "ConfigError": "config",
+    "from_mapping": "config",
+    "load_toml": "config",
+    "Outcome": "pipeline",
+    "analyse": "pipeline",
+    "compare": "pipeline",
+    "results": "pipeline",
+    "run": "pipeline",
+    "atlas_section": "report",
+    "Store": "store",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -158,8 +158,13 @@ def load(
     if name == "regression_outliers":  # y = x @ c + noise; in standardized units c sd_x / sd_y
         from sklearn.datasets import make_regression
 
-        c = make_regression(n_samples=n_samples or 1000, n_features=20, noise=10.0,
-                            random_state=data_seed, coef=True)[2]  # fmt: skip
+        c = make_regression(
+            n_samples=n_samples or 1000,
+            n_features=20,
+            noise=10.0,
+            random_state=data_seed,
+            coef=True,
+        )[2]
         coef = np.asarray(c, float) * scaler.scale_ / sd
     return Split(name, task, xs[0], ys[0], xs[1], ys[1], xs[2], ys[2], coef)
 
@@ -171,5 +176,9 @@ def default_target(task: str) -> float:
 
 def metric_name(task: str) -> str:
     """Accuracy for classification (per label for multilabel), R^2 for regression."""
-    return {"binary": "accuracy", "multiclass": "accuracy", "multilabel": "label accuracy",
-            "regression": "R2"}[task]  # fmt: skip
+    return {
+        "binary": "accuracy",
+        "multiclass": "accuracy",
+        "multilabel": "label accuracy",
+        "regression": "R2",
+    }[task]

@@ -54,8 +54,9 @@ def _process_pool(batches: Sequence[list[Run]], jobs: int) -> Iterator[Done]:
     # forkserver: workers fork from a clean server process that has imported the training
     # code once (no fork of this process, which may run torch threads)
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["actloss.lab.training", "actloss.torch", "sklearn.datasets",
-                                "sklearn.model_selection"])  # fmt: skip
+    ctx.set_forkserver_preload(
+        ["actloss.lab.training", "actloss.torch", "sklearn.datasets", "sklearn.model_selection"]
+    )
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
         pending = {pool.submit(train_batch, b): b for b in batches}
         while pending:

@@ -79,8 +79,9 @@ def run(
     return all_runs, len(todo)
 
 
-def analyse(cfg: Config, all_runs: Sequence[Run], folder: str | Path = DEFAULT_FOLDER,
-            alpha: float = 0.05) -> Outcome:  # fmt: skip
+def analyse(
+    cfg: Config, all_runs: Sequence[Run], folder: str | Path = DEFAULT_FOLDER, alpha: float = 0.05
+) -> Outcome:
     """Statistics over the stored runs of ``cfg`` (per dataset task: first dataset's metric)."""
     store = Store(folder)
     names = labels(all_runs)

@@ -59,10 +59,16 @@ class Bar(Progress):
         from rich.progress import Progress as RichProgress
 
         self.bar = RichProgress(
-            TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[info]}"),
-            console=console, transient=False,
-        )  # fmt: skip
+            TextColumn("runs"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[info]}"),
+            console=console,
+            transient=False,
+        )
         self.task: Any = None
         self.done = 0
 
@@ -73,8 +79,11 @@ class Bar(Progress):
 
     def epoch(self, epoch: int, epochs: int, n_runs: int) -> None:
         # fractional progress inside a batch, so that the ETA moves with the epochs
-        self.bar.update(self.task, completed=self.done + n_runs * epoch / epochs,
-                        info=f"batch epoch {epoch}/{epochs}")  # fmt: skip
+        self.bar.update(
+            self.task,
+            completed=self.done + n_runs * epoch / epochs,
+            info=f"batch epoch {epoch}/{epochs}",
+        )
 
     def batch_done(self, n_runs: int, best: str | None) -> None:
         self.done += n_runs

@@ -143,8 +143,12 @@ def curve_bands(
     return out
 
 
-def plot_curves(path: Path, curves: Mapping[str, Mapping[str, np.ndarray]],
-                labels: Mapping[str, str], metric: str) -> Path:  # fmt: skip
+def plot_curves(
+    path: Path,
+    curves: Mapping[str, Mapping[str, np.ndarray]],
+    labels: Mapping[str, str],
+    metric: str,
+) -> Path:
     """A PNG with validation metric and training loss per epoch (mean, 95% CI band)."""
     import matplotlib
 
@@ -152,8 +156,10 @@ def plot_curves(path: Path, curves: Mapping[str, Mapping[str, np.ndarray]],
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), dpi=90)
-    for ax, key, title in ((axes[0], "val_metric", f"validation {metric}"),
-                           (axes[1], "train_loss", "training loss (own loss each)")):  # fmt: skip
+    for ax, key, title in (
+        (axes[0], "val_metric", f"validation {metric}"),
+        (axes[1], "train_loss", "training loss (own loss each)"),
+    ):
         for label, (mean, low, high) in curve_bands(curves, labels, key).items():
             epochs = np.arange(1, len(mean) + 1)
             (line,) = ax.plot(epochs, mean, label=label, lw=1.5)
@@ -171,8 +177,13 @@ def plot_curves(path: Path, curves: Mapping[str, Mapping[str, np.ndarray]],
     return path
 
 
-def summary_payload(rows: Sequence[Row], tests: Sequence[Comparison], metric: str,
-                    target: float, curves: Mapping[str, Any]) -> dict[str, Any]:  # fmt: skip
+def summary_payload(
+    rows: Sequence[Row],
+    tests: Sequence[Comparison],
+    metric: str,
+    target: float,
+    curves: Mapping[str, Any],
+) -> dict[str, Any]:
     """JSON-able summary (written next to the store; read by ``atlas_section``)."""
 
     def clean(v: Any) -> Any:
@@ -222,12 +233,25 @@ def section_html(data: Mapping[str, Any]) -> str:
         x = list(range(1, len(c["mean"]) + 1))
         low = [v if v is not None else m for v, m in zip(c["low"], c["mean"], strict=True)]
         high = [v if v is not None else m for v, m in zip(c["high"], c["mean"], strict=True)]
-        fig.add_trace(go.Scatter(x=x + x[::-1], y=high + low[::-1], fill="toself",
-                                 fillcolor=color, opacity=0.2, line={"width": 0},
-                                 hoverinfo="skip", showlegend=False))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=x + x[::-1],
+                y=high + low[::-1],
+                fill="toself",
+                fillcolor=color,
+                opacity=0.2,
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
         fig.add_trace(go.Scatter(x=x, y=c["mean"], name=label, line={"color": color}))
-    fig.update_layout(title=f"validation {metric}: mean over seeds, band = 95% bootstrap CI",
-                      xaxis_title="epoch", yaxis_title=metric, height=420)  # fmt: skip
+    fig.update_layout(
+        title=f"validation {metric}: mean over seeds, band = 95% bootstrap CI",
+        xaxis_title="epoch",
+        yaxis_title=metric,
+        height=420,
+    )
     rows = table_data([_row(r) for r in _floats(data["rows"])], metric)
     head = "".join(f"<th>{html.escape(k)}</th>" for k in (rows[0] if rows else {}))
     body = "".join(
@@ -235,9 +259,11 @@ def section_html(data: Mapping[str, Any]) -> str:
     )
     tests = [Comparison(**t) for t in _floats(data["tests"])]
     sig = html.escape(significance_text(tests, metric))
-    return (fig.to_html(full_html=False, include_plotlyjs=False)
-            + f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            + f"<pre>{sig}</pre>")  # fmt: skip
+    return (
+        fig.to_html(full_html=False, include_plotlyjs=False)
+        + f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        + f"<pre>{sig}</pre>"
+    )
 
 
 def _row(d: Mapping[str, Any]) -> Row:

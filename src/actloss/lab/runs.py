@@ -69,10 +69,25 @@ class Run:
     @property
     def batch_key(self) -> tuple[Any, ...]:
         """Runs with equal keys can be trained as one batched ensemble."""
-        return (self.dataset, self.n_samples, self.data_seed, self.test_size,
-                self.validation_split, self.widths, self.optimizer, self.lr, self.epochs,
-                self.batch_size, self.penalty, self.penalty_coef, self.init, self.dtype,
-                self.lr_decay, self.outlier_fraction, self.minority_fraction)  # fmt: skip
+        return (
+            self.dataset,
+            self.n_samples,
+            self.data_seed,
+            self.test_size,
+            self.validation_split,
+            self.widths,
+            self.optimizer,
+            self.lr,
+            self.epochs,
+            self.batch_size,
+            self.penalty,
+            self.penalty_coef,
+            self.init,
+            self.dtype,
+            self.lr_decay,
+            self.outlier_fraction,
+            self.minority_fraction,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

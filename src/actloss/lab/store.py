@@ -226,23 +226,46 @@ class Store:
             r = by_id[rid]
             div = int(result.diverged_epoch[m])
             metric_rows += [(rid, k, _num(v[m])) for k, v in sorted(result.extra.items())]
-            run_rows.append((
-                rid, __version__, json.dumps(r.to_dict(), sort_keys=True), r.dataset, r.task,
-                json.dumps(r.to_dict()["hidden"]), json.dumps(r.to_dict()["loss"]),
-                json.dumps(r.to_dict()["output"]), r.lr, r.seed, r.epochs,
-                "diverged" if div else "finished", div or None,
-                _num(result.test_metric[m]), _num(result.test_loss[m]),
-                _num(result.val_metric[m, -1]), r.target,
-                epochs_to_target(result.val_metric[m], r.target), result.seconds,
-                len(result.run_ids), tag, now,
-            ))  # fmt: skip
+            run_rows.append(
+                (
+                    rid,
+                    __version__,
+                    json.dumps(r.to_dict(), sort_keys=True),
+                    r.dataset,
+                    r.task,
+                    json.dumps(r.to_dict()["hidden"]),
+                    json.dumps(r.to_dict()["loss"]),
+                    json.dumps(r.to_dict()["output"]),
+                    r.lr,
+                    r.seed,
+                    r.epochs,
+                    "diverged" if div else "finished",
+                    div or None,
+                    _num(result.test_metric[m]),
+                    _num(result.test_loss[m]),
+                    _num(result.val_metric[m, -1]),
+                    r.target,
+                    epochs_to_target(result.val_metric[m], r.target),
+                    result.seconds,
+                    len(result.run_ids),
+                    tag,
+                    now,
+                )
+            )
             for e in range(result.val_metric.shape[1]):
                 curve = (result.train_loss[m, e], result.val_loss[m, e], result.val_metric[m, e])
                 curve_rows.append((rid, e + 1, *(_num(v) for v in curve)))
                 for layer in range(result.grad_norm.shape[2]):
-                    diag_rows.append((rid, e + 1, layer, _num(result.grad_norm[m, e, layer]),
-                                      _num(result.dead_fraction[m, e, layer]),
-                                      _num(result.mean_activation[m, e, layer])))  # fmt: skip
+                    diag_rows.append(
+                        (
+                            rid,
+                            e + 1,
+                            layer,
+                            _num(result.grad_norm[m, e, layer]),
+                            _num(result.dead_fraction[m, e, layer]),
+                            _num(result.mean_activation[m, e, layer]),
+                        )
+                    )
         con = self.connect()
         try:
             with con:  # one transaction: all of the batch or nothing

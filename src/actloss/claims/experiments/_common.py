@@ -38,9 +38,14 @@ class Budget:
 
     def tiny(self) -> Budget:
         """The smallest budget that still exercises every step (for tests)."""
-        return Budget(seeds=3, epochs=min(self.epochs, 3), n_samples=min(self.n_samples, 300),
-                      sweep=(self.sweep[0], self.sweep[-1]) if len(self.sweep) > 1 else self.sweep,
-                      lrs=self.lrs[-1:], width=min(self.width, 8))  # fmt: skip
+        return Budget(
+            seeds=3,
+            epochs=min(self.epochs, 3),
+            n_samples=min(self.n_samples, 300),
+            sweep=(self.sweep[0], self.sweep[-1]) if len(self.sweep) > 1 else self.sweep,
+            lrs=self.lrs[-1:],
+            width=min(self.width, 8),
+        )
 
 
 @dataclass
@@ -79,8 +84,11 @@ class Context:
         """Train (or find in the store) the runs of one lab configuration."""
         from ...lab import run
 
-        defaults = {"seeds": self.seeds, "epochs": self.budget.epochs,
-                    "n_samples": self.budget.n_samples}  # fmt: skip
+        defaults = {
+            "seeds": self.seeds,
+            "epochs": self.budget.epochs,
+            "n_samples": self.budget.n_samples,
+        }
         cfg = from_mapping({**defaults, **config})
         runs, trained = run(cfg, self.folder, tag=self.tag)
         self.trained += trained
@@ -121,8 +129,9 @@ def mean_over(*groups: Mapping[int, float]) -> Values:
     return combine(lambda *v: float(np.mean(v)), *groups)
 
 
-def best_lr(runs: Sequence[Run], rows: Mapping[str, Mapping[str, Any]],
-            key: Callable[[Run], Any]) -> list[Run]:  # fmt: skip
+def best_lr(
+    runs: Sequence[Run], rows: Mapping[str, Mapping[str, Any]], key: Callable[[Run], Any]
+) -> list[Run]:
     """Per ``key``, keep the runs of the learning rate with the best mean final validation metric.
 
     Chosen on validation data (never test data), as ``lab.stats.best_lr`` does.
@@ -133,8 +142,9 @@ def best_lr(runs: Sequence[Run], rows: Mapping[str, Mapping[str, Any]],
         ok = v is not None and rows[r.run_id]["status"] == "finished"
         score = float(v) if ok and v is not None else -math.inf
         scores.setdefault(key(r), {}).setdefault(r.lr, []).append(score)
-    chosen = {k: max(lrs, key=lambda lr: (float(np.mean(lrs[lr])), -lr))
-              for k, lrs in scores.items()}  # fmt: skip
+    chosen = {
+        k: max(lrs, key=lambda lr: (float(np.mean(lrs[lr])), -lr)) for k, lrs in scores.items()
+    }
     return [r for r in runs if chosen[key(r)] == r.lr]
 
 
@@ -199,8 +209,9 @@ def save(fig: Any, path: Path) -> Path:
     return path
 
 
-def layer_stats(ctx: Context, runs: Sequence[Run], column: str,
-                epoch: int | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+def layer_stats(
+    ctx: Context, runs: Sequence[Run], column: str, epoch: int | None = None
+) -> dict[str, np.ndarray]:
     """run_id -> per-layer ``column`` of ``diagnostics`` at ``epoch`` (default: the last)."""
     out: dict[str, dict[int, float]] = {}
     ids = [r.run_id for r in runs]
@@ -210,8 +221,9 @@ def layer_stats(ctx: Context, runs: Sequence[Run], column: str,
         marks = ",".join("?" * len(chunk))
         rows = ctx.store.query(
             f"SELECT run_id, epoch, layer, {column} AS v FROM diagnostics "
-            f"WHERE run_id IN ({marks})", chunk,
-        )  # fmt: skip
+            f"WHERE run_id IN ({marks})",
+            chunk,
+        )
         for row in rows:
             if row["epoch"] == want[row["run_id"]]:
                 v = math.nan if row["v"] is None else float(row["v"])

@@ -36,13 +36,21 @@ def _speed(ctx: Context, hidden: list[str]) -> tuple[dict[tuple[str, str], Value
     out: dict[tuple[str, str], Values] = {}
     kept: list[Run] = []
     for dataset, pair in SPEED_DATASETS.items():
-        runs = ctx.train(datasets=[dataset], hidden=hidden, pairs=[pair],
-                         widths=[b.width, b.width], lrs=list(b.sweep))  # fmt: skip
+        runs = ctx.train(
+            datasets=[dataset],
+            hidden=hidden,
+            pairs=[pair],
+            widths=[b.width, b.width],
+            lrs=list(b.sweep),
+        )
         rows = ctx.rows(runs)
         chosen = best_lr(runs, rows, lambda r: name(r.hidden))
         kept += chosen
-        for fn, v in collect(chosen, {r.run_id: epochs_to_target(rows[r.run_id]) for r in chosen},
-                             lambda r: name(r.hidden)).items():  # fmt: skip
+        for fn, v in collect(
+            chosen,
+            {r.run_id: epochs_to_target(rows[r.run_id]) for r in chosen},
+            lambda r: name(r.hidden),
+        ).items():
             out[(dataset, fn)] = v
     return out, kept
 
@@ -59,8 +67,9 @@ def _curves_plot(ctx: Context, runs: list[Run], title: str) -> Any:
         )
     for (dataset, fn, lr), arrays in sorted(groups.items()):
         m = curve_mean(arrays)
-        ax.plot(range(1, len(m) + 1), m, styles.get(dataset, "-"),
-                label=f"{dataset}: {fn} (lr {lr:g})")  # fmt: skip
+        ax.plot(
+            range(1, len(m) + 1), m, styles.get(dataset, "-"), label=f"{dataset}: {fn} (lr {lr:g})"
+        )
     ax.legend(fontsize=7)
     return fig
 
@@ -78,12 +87,19 @@ def relu_faster(ctx: Context) -> Measurement:
     target count epochs + 1).
     """
     e, kept = _speed(ctx, ["relu", "sigmoid", "tanh"])
-    per_ds = [combine(lambda relu, sig, tanh: min(_saved(sig, relu), _saved(tanh, relu)),
-                      e[(d, "relu")], e[(d, "sigmoid")], e[(d, "tanh")])
-              for d in SPEED_DATASETS]  # fmt: skip
+    per_ds = [
+        combine(
+            lambda relu, sig, tanh: min(_saved(sig, relu), _saved(tanh, relu)),
+            e[(d, "relu")],
+            e[(d, "sigmoid")],
+            e[(d, "tanh")],
+        )
+        for d in SPEED_DATASETS
+    ]
     fig = _curves_plot(ctx, kept, "Claims 2-3: validation accuracy (best lr per activation)")
-    table = {d: summary({fn: e[(d, fn)] for fn in ("relu", "sigmoid", "tanh")})
-             for d in SPEED_DATASETS}  # fmt: skip
+    table = {
+        d: summary({fn: e[(d, fn)] for fn in ("relu", "sigmoid", "tanh")}) for d in SPEED_DATASETS
+    }
     return Measurement(mean_over(*per_ds), table=table, plot=save(fig, ctx.plot_path()))
 
 
@@ -111,22 +127,35 @@ def leaky_not_better(ctx: Context) -> Measurement:
     b = ctx.budget
     acc: dict[tuple[str, str], Values] = {}
     for dataset, pair in ACCURACY_DATASETS.items():
-        runs = ctx.train(datasets=[dataset], hidden=["relu", "leaky_relu"], pairs=[pair],
-                         widths=[b.width, b.width], lrs=[b.lrs[0]], init="he_normal")  # fmt: skip
+        runs = ctx.train(
+            datasets=[dataset],
+            hidden=["relu", "leaky_relu"],
+            pairs=[pair],
+            widths=[b.width, b.width],
+            lrs=[b.lrs[0]],
+            init="he_normal",
+        )
         rows = ctx.rows(runs)
-        for fn, v in collect(runs, {r.run_id: _metric(rows[r.run_id]) for r in runs},
-                             lambda r: name(r.hidden)).items():  # fmt: skip
+        for fn, v in collect(
+            runs, {r.run_id: _metric(rows[r.run_id]) for r in runs}, lambda r: name(r.hidden)
+        ).items():
             acc[(dataset, fn)] = v
-    per_ds = {d: combine(lambda leaky, relu: leaky - relu, acc[(d, "leaky_relu")], acc[(d, "relu")])
-              for d in ACCURACY_DATASETS}  # fmt: skip
-    fig, ax = figure("Claim 5: test accuracy gain of Leaky ReLU over ReLU (paired by seed)",
-                     "dataset", "accuracy(leaky_relu) - accuracy(relu)")  # fmt: skip
+    per_ds = {
+        d: combine(lambda leaky, relu: leaky - relu, acc[(d, "leaky_relu")], acc[(d, "relu")])
+        for d in ACCURACY_DATASETS
+    }
+    fig, ax = figure(
+        "Claim 5: test accuracy gain of Leaky ReLU over ReLU (paired by seed)",
+        "dataset",
+        "accuracy(leaky_relu) - accuracy(relu)",
+    )
     band(ax, list(range(len(per_ds))), list(per_ds.values()), "gain, 95% CI")
     ax.set_xticks(range(len(per_ds)), list(per_ds))
     ax.axhline(0.0, color="k", lw=0.8)
     ax.legend(fontsize=8)
-    table = {d: summary({fn: acc[(d, fn)] for fn in ("relu", "leaky_relu")})
-             for d in ACCURACY_DATASETS}  # fmt: skip
+    table = {
+        d: summary({fn: acc[(d, fn)] for fn in ("relu", "leaky_relu")}) for d in ACCURACY_DATASETS
+    }
     return Measurement(mean_over(*per_ds.values()), table=table, plot=save(fig, ctx.plot_path()))
 
 
@@ -146,16 +175,31 @@ def smooth_deep(ctx: Context) -> Measurement:
     fns = ("relu", "gelu", "silu")
     acc: dict[tuple[str, int], Values] = {}
     for depth in depths:
-        runs = ctx.train(datasets=["digits"], hidden=list(fns), pairs=["cross_entropy:identity"],
-                         widths=[b.width] * depth, lrs=[b.lrs[0]], init="he_normal")  # fmt: skip
+        runs = ctx.train(
+            datasets=["digits"],
+            hidden=list(fns),
+            pairs=["cross_entropy:identity"],
+            widths=[b.width] * depth,
+            lrs=[b.lrs[0]],
+            init="he_normal",
+        )
         rows = ctx.rows(runs)
-        for fn, v in collect(runs, {r.run_id: _metric(rows[r.run_id]) for r in runs},
-                             lambda r: name(r.hidden)).items():  # fmt: skip
+        for fn, v in collect(
+            runs, {r.run_id: _metric(rows[r.run_id]) for r in runs}, lambda r: name(r.hidden)
+        ).items():
             acc[(fn, depth)] = v
-    gain = {d: combine(lambda relu, gelu, silu: (gelu + silu) / 2 - relu, acc[("relu", d)],
-                       acc[("gelu", d)], acc[("silu", d)]) for d in depths}  # fmt: skip
-    fig, ax = figure("Claim 7: test accuracy on digits vs depth", "hidden layers (depth)",
-                     "test accuracy")  # fmt: skip
+    gain = {
+        d: combine(
+            lambda relu, gelu, silu: (gelu + silu) / 2 - relu,
+            acc[("relu", d)],
+            acc[("gelu", d)],
+            acc[("silu", d)],
+        )
+        for d in depths
+    }
+    fig, ax = figure(
+        "Claim 7: test accuracy on digits vs depth", "hidden layers (depth)", "test accuracy"
+    )
     for fn in fns:
         band(ax, depths, [acc[(fn, d)] for d in depths], fn)
     ax.legend(fontsize=8)
@@ -172,14 +216,22 @@ def ce_faster_than_mse(ctx: Context) -> Measurement:
     ``(E_mse - E_ce) / E_mse``.
     """
     b = ctx.budget
-    setups = {"moons": ("binary_cross_entropy:sigmoid", "mse:sigmoid"),
-              "digits": ("categorical_cross_entropy:softmax", "mse:softmax")}  # fmt: skip
+    setups = {
+        "moons": ("binary_cross_entropy:sigmoid", "mse:sigmoid"),
+        "digits": ("categorical_cross_entropy:softmax", "mse:softmax"),
+    }
     e: dict[tuple[str, str], Values] = {}
     kept: list[Run] = []
     for dataset, pairs in setups.items():
-        runs = ctx.train(datasets=[dataset], hidden=["relu"], pairs=list(pairs),
-                         widths=[b.width, b.width], lrs=list(b.sweep), optimizer="sgd",
-                         init="he_normal")  # fmt: skip
+        runs = ctx.train(
+            datasets=[dataset],
+            hidden=["relu"],
+            pairs=list(pairs),
+            widths=[b.width, b.width],
+            lrs=list(b.sweep),
+            optimizer="sgd",
+            init="he_normal",
+        )
         rows = ctx.rows(runs)
         chosen = best_lr(runs, rows, lambda r: name(r.loss))
         kept += chosen
@@ -191,16 +243,24 @@ def ce_faster_than_mse(ctx: Context) -> Measurement:
             e[(dataset, loss)] = v
     per_ds = [combine(_saved, e[(d, "mse")], e[(d, "ce")]) for d in setups]
     curves = ctx.store.curves(r.run_id for r in kept)
-    fig, ax = figure("Claim 10: validation accuracy, cross-entropy vs MSE (SGD, best lr)",
-                     "epoch", "validation accuracy")  # fmt: skip
+    fig, ax = figure(
+        "Claim 10: validation accuracy, cross-entropy vs MSE (SGD, best lr)",
+        "epoch",
+        "validation accuracy",
+    )
     groups: dict[tuple[str, str, float], list[np.ndarray]] = {}
     for r in kept:
         groups.setdefault((r.dataset, name(r.loss), r.lr), []).append(
-            curves[r.run_id]["val_metric"])  # fmt: skip
+            curves[r.run_id]["val_metric"]
+        )
     for (dataset, loss, lr), arrays in sorted(groups.items()):
         m = curve_mean(arrays)
-        ax.plot(range(1, len(m) + 1), m, "--" if loss == "mse" else "-",
-                label=f"{dataset}: {loss} (lr {lr:g})")  # fmt: skip
+        ax.plot(
+            range(1, len(m) + 1),
+            m,
+            "--" if loss == "mse" else "-",
+            label=f"{dataset}: {loss} (lr {lr:g})",
+        )
     ax.legend(fontsize=7)
     table = {d: summary({k: e[(d, k)] for k in ("ce", "mse")}) for d in setups}
     return Measurement(mean_over(*per_ds), table=table, plot=save(fig, ctx.plot_path()))
@@ -209,12 +269,18 @@ def ce_faster_than_mse(ctx: Context) -> Measurement:
 # task -> (dataset, recommended pair, mismatched pairs)
 PAIRINGS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "binary": ("moons", "binary_cross_entropy:sigmoid", ("mse:identity", "mae:sigmoid")),
-    "multiclass": ("digits", "cross_entropy:identity",
-                   ("binary_cross_entropy:sigmoid", "mse:identity")),
-    "multilabel": ("multilabel", "binary_cross_entropy:sigmoid",
-                   ("binary_cross_entropy:softmax", "mse:identity")),
+    "multiclass": (
+        "digits",
+        "cross_entropy:identity",
+        ("binary_cross_entropy:sigmoid", "mse:identity"),
+    ),
+    "multilabel": (
+        "multilabel",
+        "binary_cross_entropy:sigmoid",
+        ("binary_cross_entropy:softmax", "mse:identity"),
+    ),
     "regression": ("diabetes", "mse:identity", ("mse:sigmoid", "mse:tanh")),
-}  # fmt: skip
+}
 
 
 def pairing_rules(ctx: Context) -> Measurement:
@@ -227,17 +293,28 @@ def pairing_rules(ctx: Context) -> Measurement:
     gains: dict[str, Values] = {}
     means: dict[str, dict[str, float]] = {}
     for task, (dataset, good, bad) in PAIRINGS.items():
-        runs = ctx.train(datasets=[dataset], hidden=["relu"], pairs=[good, *bad],
-                         widths=[b.width, b.width], lrs=[b.lrs[0]])  # fmt: skip
+        runs = ctx.train(
+            datasets=[dataset],
+            hidden=["relu"],
+            pairs=[good, *bad],
+            widths=[b.width, b.width],
+            lrs=[b.lrs[0]],
+        )
         rows = ctx.rows(runs)
-        got = collect(runs, {r.run_id: min(max(_metric(rows[r.run_id]), 0.0), 1.0) for r in runs},
-                      lambda r: f"{name(r.loss)}:{name(r.output)}")  # fmt: skip
+        got = collect(
+            runs,
+            {r.run_id: min(max(_metric(rows[r.run_id]), 0.0), 1.0) for r in runs},
+            lambda r: f"{name(r.loss)}:{name(r.output)}",
+        )
         gains[task] = combine(
             lambda g, *m: g - float(np.mean(m)), got[good], *(got[p] for p in bad)
         )
         means[f"{task} ({dataset})"] = summary(got)
-    fig, ax = figure("Claim 11: recommended pairing minus mismatched pairings (test metric)",
-                     "task", "gain of the recommended pairing")  # fmt: skip
+    fig, ax = figure(
+        "Claim 11: recommended pairing minus mismatched pairings (test metric)",
+        "task",
+        "gain of the recommended pairing",
+    )
     band(ax, list(range(len(gains))), list(gains.values()), "gain, 95% CI")
     ax.set_xticks(range(len(gains)), list(gains))
     ax.axhline(0.0, color="k", lw=0.8)

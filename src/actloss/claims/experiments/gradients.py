@@ -43,8 +43,12 @@ def vanishing_gradients(ctx: Context) -> Measurement:
     ratio: dict[tuple[str, int], dict[int, float]] = {}  # (label, depth) -> seed -> ratio
     last: dict[tuple[str, int], dict[int, float]] = {}  # the same ratio in the last epoch
     for depth in depths:
-        common = {"datasets": ["moons"], "pairs": ["binary_cross_entropy:sigmoid"],
-                  "widths": [b.width] * depth, "lrs": [b.lrs[0]]}  # fmt: skip
+        common = {
+            "datasets": ["moons"],
+            "pairs": ["binary_cross_entropy:sigmoid"],
+            "widths": [b.width] * depth,
+            "lrs": [b.lrs[0]],
+        }
         runs = ctx.train(hidden=list(NON_SATURATING), init="he_normal", **common)
         for init in INITS:
             runs += ctx.train(hidden=list(SATURATING), init=init, **common)
@@ -60,17 +64,22 @@ def vanishing_gradients(ctx: Context) -> Measurement:
         for init in INITS
         for f in SATURATING
     }
-    fig, ax = figure("Claim 1: gradient of the first layer relative to the output layer (epoch 1)",
-                     "hidden layers (depth)", "log10 |grad W_1| / |grad W_out|")  # fmt: skip
+    fig, ax = figure(
+        "Claim 1: gradient of the first layer relative to the output layer (epoch 1)",
+        "hidden layers (depth)",
+        "log10 |grad W_1| / |grad W_out|",
+    )
     labels = [_part(f, init) for init in INITS for f in SATURATING] + list(NON_SATURATING)
     for label in labels:
         style = {"ls": "--"} if label.endswith("(normal)") else {}
         band(ax, depths, [ratio[(label, d)] for d in depths], label, **style)
-    ax.plot(depths, [d * math.log10(0.25) for d in depths], "k:",
-            label="0.25^depth (sigmoid' bound)")  # fmt: skip
+    ax.plot(
+        depths, [d * math.log10(0.25) for d in depths], "k:", label="0.25^depth (sigmoid' bound)"
+    )
     ax.legend(fontsize=8)
-    table: dict[str, object] = {f"depth {d}": summary({k: ratio[(k, d)] for k in labels})
-                                for d in depths}  # fmt: skip
+    table: dict[str, object] = {
+        f"depth {d}": summary({k: ratio[(k, d)] for k in labels}) for d in depths
+    }
     table[f"depth {deep}, last epoch"] = summary({k: last[(k, deep)] for k in labels})
     table[f"depth {deep}, relu minus each part"] = summary(parts)
     first = next(iter(parts.values()))
@@ -109,9 +118,13 @@ def dead_relu(ctx: Context) -> Measurement:
     lrs = list(b.sweep)
     dead: dict[tuple[str, float], dict[int, float]] = {}
     for lr in lrs:
-        runs = ctx.train(datasets=["classification"], hidden=list(DEAD_FNS),
-                         pairs=["binary_cross_entropy:sigmoid"], widths=[b.width] * 3,
-                         lrs=[lr])  # fmt: skip
+        runs = ctx.train(
+            datasets=["classification"],
+            hidden=list(DEAD_FNS),
+            pairs=["binary_cross_entropy:sigmoid"],
+            widths=[b.width] * 3,
+            lrs=[lr],
+        )
         frac = layer_stats(ctx, runs, "dead_fraction")
         for fn, values in collect(
             runs,
@@ -120,10 +133,16 @@ def dead_relu(ctx: Context) -> Measurement:
         ).items():
             dead[(fn, lr)] = values
     top = lrs[-1]
-    diffs = combine(lambda relu, *others: relu - max(others), dead[("relu", top)],
-                    *(dead[(f, top)] for f in DEAD_FNS[1:]))  # fmt: skip
-    fig, ax = figure("Claim 4: dead units after training", "learning rate (Adam)",
-                     "fraction of hidden units never active")  # fmt: skip
+    diffs = combine(
+        lambda relu, *others: relu - max(others),
+        dead[("relu", top)],
+        *(dead[(f, top)] for f in DEAD_FNS[1:]),
+    )
+    fig, ax = figure(
+        "Claim 4: dead units after training",
+        "learning rate (Adam)",
+        "fraction of hidden units never active",
+    )
     for fn in DEAD_FNS:
         band(ax, lrs, [dead[(fn, lr)] for lr in lrs], fn)
     ax.set_xscale("log")
@@ -143,9 +162,14 @@ def elu_mean_activation(ctx: Context) -> Measurement:
     means: dict[tuple[str, int], dict[int, float]] = {}
     per_layer: dict[str, list[np.ndarray]] = {}
     for depth in depths:
-        runs = ctx.train(datasets=["classification"], hidden=["relu", "elu"],
-                         pairs=["binary_cross_entropy:sigmoid"], widths=[b.width] * depth,
-                         lrs=[b.lrs[0]], init="he_normal")  # fmt: skip
+        runs = ctx.train(
+            datasets=["classification"],
+            hidden=["relu", "elu"],
+            pairs=["binary_cross_entropy:sigmoid"],
+            widths=[b.width] * depth,
+            lrs=[b.lrs[0]],
+            init="he_normal",
+        )
         act = layer_stats(ctx, runs, "mean_activation")
         for fn, values in collect(
             runs,
@@ -158,13 +182,15 @@ def elu_mean_activation(ctx: Context) -> Measurement:
                 per_layer.setdefault(name(r.hidden), []).append(act[r.run_id][:-1])
     deep = depths[-1]
     diffs = combine(lambda relu, elu: relu - elu, means[("relu", deep)], means[("elu", deep)])
-    fig, ax = figure(f"Claim 6: mean activation per hidden layer (depth {deep}, after training)",
-                     "hidden layer", "mean activation over units and samples")  # fmt: skip
+    fig, ax = figure(
+        f"Claim 6: mean activation per hidden layer (depth {deep}, after training)",
+        "hidden layer",
+        "mean activation over units and samples",
+    )
     for fn, arrays in per_layer.items():
         layers = list(range(1, deep + 1))
         band(ax, layers, [dict(enumerate(col)) for col in np.array(arrays).T], fn)
     ax.axhline(0.0, color="k", lw=0.8)
     ax.legend(fontsize=8)
-    table = {f"depth {d}": summary({fn: means[(fn, d)] for fn in ("relu", "elu")})
-             for d in depths}  # fmt: skip
+    table = {f"depth {d}": summary({fn: means[(fn, d)] for fn in ("relu", "elu")}) for d in depths}
     return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))

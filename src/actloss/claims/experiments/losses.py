@@ -47,32 +47,54 @@ def robust_regression(ctx: Context) -> Measurement:
     r2: dict[tuple[str, float], Values] = {}
     perr: dict[tuple[str, float], Values] = {}
     for frac in fractions:
-        runs = ctx.train(datasets=["regression_outliers"], hidden=["identity"],
-                         pairs=[f"{loss}:identity" for loss in ROBUST], widths=[],
-                         lrs=[b.lrs[0]], outlier_fraction=frac)  # fmt: skip
+        runs = ctx.train(
+            datasets=["regression_outliers"],
+            hidden=["identity"],
+            pairs=[f"{loss}:identity" for loss in ROBUST],
+            widths=[],
+            lrs=[b.lrs[0]],
+            outlier_fraction=frac,
+        )
         rows = ctx.rows(runs)
-        for loss, v in collect(runs, {r.run_id: _metric(rows[r.run_id]) for r in runs},
-                               lambda r: name(r.loss)).items():  # fmt: skip
+        for loss, v in collect(
+            runs, {r.run_id: _metric(rows[r.run_id]) for r in runs}, lambda r: name(r.loss)
+        ).items():
             r2[(loss, frac)] = v
         errors = extra(ctx, runs, "parameter_error")
         for loss, v in collect(runs, errors, lambda r: name(r.loss)).items():
             perr[(loss, frac)] = v
     top = fractions[-1]
-    diffs = combine(lambda mse, mae, hub: min(mae, hub) - mse, r2[("mse", top)],
-                    r2[("mae", top)], r2[("huber", top)])  # fmt: skip
-    fig, ax = figure("Claim 8: clean-test R^2 vs fraction of outliers in the training targets",
-                     "outlier fraction (training targets)", "R^2 on clean test data")  # fmt: skip
+    diffs = combine(
+        lambda mse, mae, hub: min(mae, hub) - mse,
+        r2[("mse", top)],
+        r2[("mae", top)],
+        r2[("huber", top)],
+    )
+    fig, ax = figure(
+        "Claim 8: clean-test R^2 vs fraction of outliers in the training targets",
+        "outlier fraction (training targets)",
+        "R^2 on clean test data",
+    )
     ax2 = ax.twinx()
     ax2.set_ylabel("relative parameter error (dashed)")
     for i, loss in enumerate(ROBUST):
         band(ax, fractions, [r2[(loss, f)] for f in fractions], f"{loss}: R^2", color=f"C{i}")
-        band(ax2, fractions, [perr[(loss, f)] for f in fractions], f"{loss}: parameter error",
-             color=f"C{i}", ls="--")  # fmt: skip
+        band(
+            ax2,
+            fractions,
+            [perr[(loss, f)] for f in fractions],
+            f"{loss}: parameter error",
+            color=f"C{i}",
+            ls="--",
+        )
     ax.legend(fontsize=8, loc="lower left")
-    table = {f"outliers {f:g}": {
-        **{f"R2 {loss}": summary({0: r2[(loss, f)]})["0"] for loss in ROBUST},
-        **{f"parameter error {loss}": summary({0: perr[(loss, f)]})["0"] for loss in ROBUST}}
-        for f in fractions}  # fmt: skip
+    table = {
+        f"outliers {f:g}": {
+            **{f"R2 {loss}": summary({0: r2[(loss, f)]})["0"] for loss in ROBUST},
+            **{f"parameter error {loss}": summary({0: perr[(loss, f)]})["0"] for loss in ROBUST},
+        }
+        for f in fractions
+    }
     return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
 
 
@@ -97,10 +119,17 @@ def mae_needs_decay(ctx: Context) -> Measurement:
     osc: dict[tuple[str, str], Values] = {}
     curves_by: dict[tuple[str, str], list[np.ndarray]] = {}
     for decay in (None, "cosine"):
-        runs = ctx.train(datasets=["regression_outliers"], hidden=["identity"],
-                         pairs=["mse:identity", "mae:identity"], widths=[], lrs=[b.lrs[0]],
-                         optimizer="sgd", batch_size=10**6, outlier_fraction=0.0,
-                         lr_decay=decay)  # fmt: skip
+        runs = ctx.train(
+            datasets=["regression_outliers"],
+            hidden=["identity"],
+            pairs=["mse:identity", "mae:identity"],
+            widths=[],
+            lrs=[b.lrs[0]],
+            optimizer="sgd",
+            batch_size=10**6,
+            outlier_fraction=0.0,
+            lr_decay=decay,
+        )
         curves = ctx.store.curves(r.run_id for r in runs)
         label = "fixed" if decay is None else "cosine decay"
         for loss, v in collect(
@@ -111,16 +140,27 @@ def mae_needs_decay(ctx: Context) -> Measurement:
             osc[(loss, label)] = v
         for r in runs:
             curves_by.setdefault((name(r.loss), label), []).append(curves[r.run_id]["train_loss"])
-    diffs = combine(lambda mf, md, sf, sd: (mf - md) - (sf - sd), osc[("mae", "fixed")],
-                    osc[("mae", "cosine decay")], osc[("mse", "fixed")],
-                    osc[("mse", "cosine decay")])  # fmt: skip
-    fig, ax = figure("Claim 9: training loss, full-batch GD, fixed vs decaying rate", "epoch",
-                     "training loss / its final value")  # fmt: skip
+    diffs = combine(
+        lambda mf, md, sf, sd: (mf - md) - (sf - sd),
+        osc[("mae", "fixed")],
+        osc[("mae", "cosine decay")],
+        osc[("mse", "fixed")],
+        osc[("mse", "cosine decay")],
+    )
+    fig, ax = figure(
+        "Claim 9: training loss, full-batch GD, fixed vs decaying rate",
+        "epoch",
+        "training loss / its final value",
+    )
     for (loss, label), arrays in sorted(curves_by.items()):
         m = curve_mean(arrays)
         final = m[-1] if np.isfinite(m[-1]) and m[-1] > 0 else 1.0
-        ax.plot(range(1, len(m) + 1), m / final, "-" if label == "fixed" else "--",
-                label=f"{loss}, {label}")  # fmt: skip
+        ax.plot(
+            range(1, len(m) + 1),
+            m / final,
+            "-" if label == "fixed" else "--",
+            label=f"{loss}, {label}",
+        )
     ax.set_yscale("log")
     ax.legend(fontsize=8)
     table = {"relative oscillation": summary({f"{k[0]}, {k[1]}": v for k, v in osc.items()})}
@@ -153,9 +193,14 @@ def focal_imbalance(ctx: Context) -> Measurement:
         ]
         if ratio == 1:
             pairs = pairs[:2]
-        runs = ctx.train(datasets=["imbalanced"], hidden=["relu"], pairs=pairs,
-                         widths=[b.width, b.width], lrs=[b.lrs[0]],
-                         minority_fraction=1.0 / (1.0 + ratio))  # fmt: skip
+        runs = ctx.train(
+            datasets=["imbalanced"],
+            hidden=["relu"],
+            pairs=pairs,
+            widths=[b.width, b.width],
+            lrs=[b.lrs[0]],
+            minority_fraction=1.0 / (1.0 + ratio),
+        )
         aps, recs = extra(ctx, runs, "average_precision"), extra(ctx, runs, "minority_recall")
         for k, v in collect(runs, aps, lambda r: kind(r.loss)).items():
             ap[(k, ratio)] = v
@@ -163,12 +208,21 @@ def focal_imbalance(ctx: Context) -> Measurement:
             recall[(k, ratio)] = v
         if ratio == 1:  # weighting by 1 is plain BCE
             ap[("weighted bce", ratio)], recall[("weighted bce", ratio)] = (
-                ap[("bce", ratio)], recall[("bce", ratio)])  # fmt: skip
+                ap[("bce", ratio)],
+                recall[("bce", ratio)],
+            )
     top = ratios[-1]
-    diffs = combine(lambda f, bce, w: f - max(bce, w), ap[("focal", top)], ap[("bce", top)],
-                    ap[("weighted bce", top)])  # fmt: skip
-    fig, ax = figure("Claim 12: minority class vs imbalance (solid: AP, dashed: recall)",
-                     "majority : minority ratio", "test average precision / recall")  # fmt: skip
+    diffs = combine(
+        lambda f, bce, w: f - max(bce, w),
+        ap[("focal", top)],
+        ap[("bce", top)],
+        ap[("weighted bce", top)],
+    )
+    fig, ax = figure(
+        "Claim 12: minority class vs imbalance (solid: AP, dashed: recall)",
+        "majority : minority ratio",
+        "test average precision / recall",
+    )
     kinds = ("bce", "weighted bce", "focal")
     for i, k in enumerate(kinds):
         color = f"C{i}"
@@ -176,9 +230,13 @@ def focal_imbalance(ctx: Context) -> Measurement:
         band(ax, ratios, [recall[(k, r)] for r in ratios], f"{k}: recall", color=color, ls="--")
     ax.set_xscale("log")
     ax.legend(fontsize=7)
-    table = {f"1:{r:g}": {**{f"AP {k}": summary({k: ap[(k, r)]})[k] for k in kinds},
-                          **{f"recall {k}": summary({k: recall[(k, r)]})[k] for k in kinds}}
-             for r in ratios}  # fmt: skip
+    table = {
+        f"1:{r:g}": {
+            **{f"AP {k}": summary({k: ap[(k, r)]})[k] for k in kinds},
+            **{f"recall {k}": summary({k: recall[(k, r)]})[k] for k in kinds},
+        }
+        for r in ratios
+    }
     return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
 
 
@@ -196,31 +254,53 @@ def sparse_l1(ctx: Context) -> Measurement:
     norm: dict[tuple[str, float], Values] = {}
     for lam in lambdas:
         for penalty in ("l1", "l2"):
-            runs = ctx.train(datasets=["classification"], hidden=["relu"],
-                             pairs=["binary_cross_entropy:sigmoid"], widths=[b.width],
-                             lrs=[b.lrs[0]], penalty=penalty, penalty_coef=lam)  # fmt: skip
+            runs = ctx.train(
+                datasets=["classification"],
+                hidden=["relu"],
+                pairs=["binary_cross_entropy:sigmoid"],
+                widths=[b.width],
+                lrs=[b.lrs[0]],
+                penalty=penalty,
+                penalty_coef=lam,
+            )
             zs = extra(ctx, runs, "near_zero_weights")
             ns = extra(ctx, runs, "weight_l2")
             nz[(penalty, lam)] = {r.seed: zs[r.run_id] for r in runs}
             norm[(penalty, lam)] = {r.seed: ns[r.run_id] for r in runs}
-    per_lam = [combine(lambda l1, l2: l1 - l2, nz[("l1", lam)], nz[("l2", lam)])
-               for lam in lambdas]  # fmt: skip
+    per_lam = [combine(lambda l1, l2: l1 - l2, nz[("l1", lam)], nz[("l2", lam)]) for lam in lambdas]
     diffs = combine(lambda *v: float(np.mean(v)), *per_lam)
-    fig, ax = figure("Claim 13: weights after training with a penalty",
-                     "penalty coefficient lambda", "fraction of |w| < 0.01")  # fmt: skip
+    fig, ax = figure(
+        "Claim 13: weights after training with a penalty",
+        "penalty coefficient lambda",
+        "fraction of |w| < 0.01",
+    )
     ax2 = ax.twinx()
     ax2.set_ylabel("weight L2 norm (dashed)")
     for i, penalty in enumerate(("l1", "l2")):
-        band(ax, lambdas, [nz[(penalty, lam)] for lam in lambdas], f"{penalty}: near-zero",
-             color=f"C{i}")  # fmt: skip
-        band(ax2, lambdas, [norm[(penalty, lam)] for lam in lambdas], f"{penalty}: norm",
-             color=f"C{i}", ls="--")  # fmt: skip
+        band(
+            ax,
+            lambdas,
+            [nz[(penalty, lam)] for lam in lambdas],
+            f"{penalty}: near-zero",
+            color=f"C{i}",
+        )
+        band(
+            ax2,
+            lambdas,
+            [norm[(penalty, lam)] for lam in lambdas],
+            f"{penalty}: norm",
+            color=f"C{i}",
+            ls="--",
+        )
     ax.set_xscale("log")
     ax.legend(fontsize=8, loc="upper left")
-    table = {f"lambda {lam:g}": {
-        **{f"near-zero {p}": summary({p: nz[(p, lam)]})[p] for p in ("l1", "l2")},
-        **{f"norm {p}": summary({p: norm[(p, lam)]})[p] for p in ("l1", "l2")}}
-        for lam in lambdas}  # fmt: skip
+    table = {
+        f"lambda {lam:g}": {
+            **{f"near-zero {p}": summary({p: nz[(p, lam)]})[p] for p in ("l1", "l2")},
+            **{f"norm {p}": summary({p: norm[(p, lam)]})[p] for p in ("l1", "l2")},
+        }
+        for lam in lambdas
+    }
     return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
 
 
@@ -235,8 +315,9 @@ def label_smoothing(ctx: Context) -> Measurement:
     b = ctx.budget
     factors = list(b.sweep)
     pairs = [f"cross_entropy(label_smoothing={float(s)!r}):identity" for s in factors]
-    runs = ctx.train(datasets=["digits"], hidden=["relu"], pairs=pairs,
-                     widths=[b.width, b.width], lrs=[b.lrs[0]])  # fmt: skip
+    runs = ctx.train(
+        datasets=["digits"], hidden=["relu"], pairs=pairs, widths=[b.width, b.width], lrs=[b.lrs[0]]
+    )
     ent, ece = extra(ctx, runs, "entropy"), extra(ctx, runs, "ece")
 
     def factor(r: Any) -> float:
@@ -245,14 +326,19 @@ def label_smoothing(ctx: Context) -> Measurement:
     e = collect(runs, ent, factor)
     c = collect(runs, ece, factor)
     diffs = combine(lambda hi, lo: hi - lo, e[max(factors)], e[min(factors)])
-    fig, ax = figure("Claim 14: predictions on digits vs label smoothing",
-                     "label smoothing factor", "mean predictive entropy (nats)")  # fmt: skip
+    fig, ax = figure(
+        "Claim 14: predictions on digits vs label smoothing",
+        "label smoothing factor",
+        "mean predictive entropy (nats)",
+    )
     band(ax, factors, [e[s] for s in factors], "entropy", color="C0")
     ax2 = ax.twinx()
     ax2.set_ylabel("expected calibration error (dashed)")
     band(ax2, factors, [c[s] for s in factors], "ECE", color="C1", ls="--")
     ax.legend(fontsize=8, loc="upper left")
     ax2.legend(fontsize=8, loc="upper right")
-    table = {f"s = {s:g}": {"entropy": summary({0: e[s]})["0"], "ece": summary({0: c[s]})["0"]}
-             for s in factors}  # fmt: skip
+    table = {
+        f"s = {s:g}": {"entropy": summary({0: e[s]})["0"], "ece": summary({0: c[s]})["0"]}
+        for s in factors
+    }
     return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))

@@ -27,12 +27,16 @@ def softmax_ce_gradient(ctx: Context) -> Measurement:
             z = rng.normal(0.0, scale, size=(64, 10))
             y = rng.integers(0, 10, size=64)
             errors.setdefault(scale, []).append(_error(ce, softmax, z, y))
-    z = np.array([[0.0] * 4, [1e300, -1e300, 0.0, 0.0], [700.0, 0.0, 0.0, -700.0],
-                  [-1e4, -1e4, -1e4, 1e4]])  # fmt: skip
+    z = np.array(
+        [[0.0] * 4, [1e300, -1e300, 0.0, 0.0], [700.0, 0.0, 0.0, -700.0], [-1e4, -1e4, -1e4, 1e4]]
+    )
     edge = _error(ce, softmax, z, np.array([1, 0, 3, 2]))
     worst = max(edge, *(max(v) for v in errors.values()))
-    fig, ax = figure("Claim 15: |grad CE(softmax) - (p - y)|, largest over the rows",
-                     "standard deviation of the logits", "largest absolute error")  # fmt: skip
+    fig, ax = figure(
+        "Claim 15: |grad CE(softmax) - (p - y)|, largest over the rows",
+        "standard deviation of the logits",
+        "largest absolute error",
+    )
     ax.semilogx(list(errors), [max(v) for v in errors.values()], "o-", label="random logits")
     ax.axhline(edge, color="C1", ls="--", label="extreme rows")
     ax.legend(fontsize=8)
