@@ -189,7 +189,7 @@ def test_bound_forms_and_errors() -> None:
         alj.loss("relu")
 
 
-@pytest.mark.parametrize("name", ["focal", "cross_entropy", "hinge", "ntxent"])
+@pytest.mark.parametrize("name", ["focal", "hinge"])
 def test_jit_equals_op_by_op_execution(name: str) -> None:
     # every function is compiled; jax.disable_jit runs the same definition op by op
     s = TABLE[name].samples(np.random.default_rng(_seed(name)))[0]
