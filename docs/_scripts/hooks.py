@@ -43,9 +43,44 @@ def on_config(config: Any) -> Any:
             nav.append({"Project": [*item["Project"], *extra]})
         else:
             nav.append(item)
-    config["nav"] = nav
+    config["nav"] = _with_unlisted_guides(nav, Path(config["docs_dir"]))
     _add_doctest_extension(config)
     return config
+
+
+def _listed(item: Any) -> list[str]:
+    if isinstance(item, str):
+        return [item]
+    if isinstance(item, dict):
+        return [p for value in item.values() for p in _listed(value)]
+    if isinstance(item, list):
+        return [p for value in item for p in _listed(value)]
+    return []
+
+
+def _with_unlisted_guides(nav: list[Any], docs: Path) -> list[Any]:
+    """Markdown pages of docs/ that the navigation does not name (a guide added without
+    editing mkdocs.yml) go to the end of "Guides", titled by their first heading."""
+    listed = set(_listed(nav))
+    extra = []
+    for page in sorted(docs.glob("*.md")):
+        if page.name not in listed:
+            heading = next(
+                (
+                    ln[2:].strip()
+                    for ln in page.read_text(encoding="utf-8").splitlines()
+                    if ln.startswith("# ")
+                ),
+                page.stem,
+            )
+            extra.append({heading.replace("`", ""): page.name})
+    if not extra:
+        return nav
+    for item in nav:
+        if isinstance(item, dict) and "Guides" in item:
+            item["Guides"] = [*(item["Guides"] or []), *extra]
+            return nav
+    return [nav[0], {"Guides": extra}, *nav[1:]]
 
 
 class _DoctestFences(Preprocessor):
