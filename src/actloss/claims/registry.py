@@ -66,7 +66,8 @@ CLAIMS: tuple[Claim, ...] = (
         "learning rate (chosen on validation accuracy); epochs to the target validation "
         "accuracy (0.85 moons, 0.9 digits)",
         "learning rate (best per activation), dataset",
-        "fraction of epochs ReLU saves against the faster of sigmoid and tanh, mean over datasets",
+        "fraction of epochs ReLU saves against the faster of sigmoid and tanh, mean over datasets; "
+        "a verdict per part (against sigmoid, against tanh)",
         DecisionRule(min_effect=0.25, unit="of the epochs"),
         _q(epochs=12, n_samples=500, sweep=(3e-3, 1e-2), width=32),
         Budget(seeds=10, epochs=50, n_samples=1000, sweep=(3e-4, 1e-3, 3e-3, 1e-2)),
@@ -92,7 +93,8 @@ CLAIMS: tuple[Claim, ...] = (
         "MLPs (3 hidden layers, Adam) on classification; fraction of hidden units that are 0 on "
         "every validation sample after training",
         "learning rate",
-        "dead fraction of ReLU minus the largest of Leaky ReLU/ELU/PReLU at the largest rate",
+        "dead fraction of ReLU minus the largest of Leaky ReLU/ELU/PReLU at the largest rate; a "
+        "verdict per part (each of Leaky ReLU, ELU, PReLU against ReLU)",
         DecisionRule(min_effect=0.05, unit="of the units"),
         _q(epochs=6, n_samples=400, sweep=(1e-3, 1e-2, 1e-1), width=32),
         Budget(seeds=10, epochs=30, n_samples=1000, sweep=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)),
@@ -130,7 +132,8 @@ CLAIMS: tuple[Claim, ...] = (
         '"Swish/GELU outperform ReLU, especially in deeper models" (Ramachandran et al. 2017)',
         "MLPs (He init, Adam) on digits, depth swept",
         "depth (hidden layers)",
-        "test accuracy of the mean of GELU and SiLU minus ReLU at the largest depth",
+        "test accuracy of the mean of GELU and SiLU minus ReLU at the largest depth; a verdict per "
+        "part (GELU, SiLU)",
         DecisionRule(min_effect=0.01, unit="accuracy"),
         _q(epochs=6, n_samples=600, sweep=(2, 6), width=32, lrs=(3e-3,)),
         Budget(seeds=10, epochs=40, n_samples=1797, sweep=(2, 4, 8, 12, 16), lrs=(1e-3,)),
@@ -143,7 +146,8 @@ CLAIMS: tuple[Claim, ...] = (
         "linear regression (Adam) with a swept fraction of training targets moved by "
         "+-10 standard deviations; R^2 on a clean test set and the error of the coefficients",
         "fraction of outliers in the training targets",
-        "clean-test R^2 of the worse of MAE/Huber minus MSE at the largest outlier fraction",
+        "clean-test R^2 of the worse of MAE/Huber minus MSE at the largest outlier fraction; a "
+        "verdict per part (MAE, Huber)",
         DecisionRule(min_effect=0.05, unit="R^2"),
         _q(epochs=30, n_samples=500, sweep=(0.0, 0.1, 0.3), lrs=(1e-2,)),
         Budget(

@@ -54,7 +54,8 @@ class Measurement:
 
     differences: Values | None = None  # per-seed paired effect (positive = as claimed)
     # a compound claim: part label (e.g. "tanh, normal init") -> its per-seed differences;
-    # each part is decided on its own and ``differences`` is the first part's
+    # each part is decided on its own and the claim's verdict is theirs (``mixed`` when they
+    # differ); ``differences`` stays the headline effect shown first
     parts: dict[str, Values] = field(default_factory=dict)
     max_error: float | None = None  # mathematical claims: the largest error
     table: dict[str, Any] = field(default_factory=dict)  # means per condition, for reports

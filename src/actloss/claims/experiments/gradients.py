@@ -148,7 +148,11 @@ def dead_relu(ctx: Context) -> Measurement:
     ax.set_xscale("log")
     ax.legend(fontsize=8)
     table = {f"lr {lr:g}": summary({fn: dead[(fn, lr)] for fn in DEAD_FNS}) for lr in lrs}
-    return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
+    parts = {  # "Leaky ReLU, ELU and PReLU avoid it": each against ReLU
+        f: combine(lambda relu, other: relu - other, dead[("relu", top)], dead[(f, top)])
+        for f in DEAD_FNS[1:]
+    }
+    return Measurement(diffs, parts=parts, table=table, plot=save(fig, ctx.plot_path()))
 
 
 def elu_mean_activation(ctx: Context) -> Measurement:

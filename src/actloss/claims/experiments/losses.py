@@ -95,7 +95,11 @@ def robust_regression(ctx: Context) -> Measurement:
         }
         for f in fractions
     }
-    return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
+    parts = {  # "MAE and Huber are robust": each against MSE
+        loss: combine(lambda mse, other: other - mse, r2[("mse", top)], r2[(loss, top)])
+        for loss in ("mae", "huber")
+    }
+    return Measurement(diffs, parts=parts, table=table, plot=save(fig, ctx.plot_path()))
 
 
 def _oscillation(curve: np.ndarray) -> float:
