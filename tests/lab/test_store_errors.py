@@ -231,3 +231,11 @@ def test_a_complete_store_in_a_read_only_folder_can_be_read(read_only_store: Pat
     write = next(line for line in rest if line.startswith("WRITE"))
     assert write.startswith("WRITE 2 Error: results store") and "readonly" in write, write
     assert {p.name: p.read_bytes() for p in read_only_store.iterdir()} == before
+
+
+def test_claims_name_a_corrupt_store_too(tmp_path: Path) -> None:
+    store = tmp_path / "actloss-results.sqlite"
+    store.write_bytes(b"not a database at all " * 100)
+    code, _, err = invoke("claims", "4", "--out", str(tmp_path))
+    assert code == 2 and str(store) in err and "corrupt, truncated or not SQLite" in err, err
+    assert store.read_bytes() == b"not a database at all " * 100

@@ -79,6 +79,7 @@ def claims_command(
         from ..claims.errata import check_all
         from ..claims.registry import CLAIMS, get_claim
         from ..claims.runner import run_claim
+        from ..lab.store import StoreError
     except ImportError as exc:
         raise CliError(
             f"actloss claims needs the lab extra ({exc.name} is missing)",
@@ -94,6 +95,8 @@ def claims_command(
         sink.note(f"claim {c.id}: {c.statement} ...")
         try:
             results.append(run_claim(c, budget.value, out).to_dict())
+        except StoreError as exc:  # a corrupt or foreign store in --out: named, left alone
+            raise CliError(str(exc), "another --out folder, or move the file away") from None
         except OSError as exc:
             raise CliError(f"cannot write to {str(out)!r}: {exc.strerror or exc}") from None
     errata = [e.to_dict() for e in check_all()]
