@@ -7,8 +7,9 @@ elementwise activations and reduced losses). The value is the entry's Array API
 definition evaluated on ``jax.numpy``; the derivative is the entry's analytic one:
 
 * elementwise activations: ``jax.custom_jvp`` with the tangent ``f'(x) t`` from the
-  entry's ``grad``, and ``f'`` itself a ``custom_jvp`` whose tangent is the entry's
-  ``grad2``, so ``jax.grad(jax.grad(f))`` evaluates the catalog's second derivative;
+  entry's ``value_and_grad`` (one pass), itself a ``custom_jvp`` whose derivative tangent
+  is the entry's ``grad2``, so ``jax.grad(jax.grad(f))`` evaluates the catalog's second
+  derivative;
   array-valued (learnable) parameters get their tangents from ``param_grads``;
 * vector activations (softmax family, gated units): ``jax.custom_vjp`` whose backward is
   the entry's ``vjp`` (reverse mode only: the catalog has no Jacobian-vector product);
@@ -118,23 +119,30 @@ def _elementwise(fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]
             total = term if total is None else total + term
         return total
 
-    @jax.custom_jvp
-    def d1(x: Any, *ps: Any) -> Any:
-        return fn.grad(x, **bind(ps))
+    def param_part(x: Any, ps: tuple[Any, ...], tps: tuple[Any, ...]) -> Any:
+        return param_tangent(x, ps, tps, lambda v, n, q: fn.param_grad(v, n, **bind(q)))
 
-    @d1.defjvp
-    def d1_jvp(primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
+    @jax.custom_jvp
+    def vg(x: Any, *ps: Any) -> tuple[Any, Any]:
+        """(f(x), f'(x)) from the entry's value_and_grad (its fused form where it has one)."""
+        return fn.value_and_grad(x, **bind(ps))
+
+    @vg.defjvp
+    def vg_jvp(primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
         x, *ps = primals
         tx, *tps = tangents
+        y, d = vg(x, *ps)
         if k.grad2 is not None:  # the catalog's second derivative
-            t = fn.grad2(x, **bind(tuple(ps))) * tx
+            t2 = fn.grad2(x, **bind(tuple(ps))) * tx
         else:  # no analytic grad2: autodiff through the grad definition
-            t = jax.jvp(lambda v: fn.grad(v, **bind(tuple(ps))), (x,), (tx,))[1]
-        out = d1(x, *ps)
-        if names:  # mixed derivatives in the parameters: autodiff through grad
-            tp = jax.jvp(lambda *q: fn.grad(x, **bind(q)), tuple(ps), tuple(tps))[1]
-            t = t + tp
-        return out, t
+            t2 = jax.jvp(lambda v: fn.grad(v, **bind(tuple(ps))), (x,), (tx,))[1]
+        ty = d * tx
+        if names:
+            extra = param_part(x, tuple(ps), tuple(tps))
+            ty = ty if extra is None else ty + extra
+            # mixed derivatives d f' / d param: autodiff through the grad definition
+            t2 = t2 + jax.jvp(lambda *q: fn.grad(x, **bind(q)), tuple(ps), tuple(tps))[1]
+        return (y, d), (ty, t2)
 
     @jax.custom_jvp
     def f(x: Any, *ps: Any) -> Any:
@@ -144,11 +152,9 @@ def _elementwise(fn: Activation, static: tuple[Any, ...], names: tuple[str, ...]
     def f_jvp(primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
         x, *ps = primals
         tx, *tps = tangents
-        y = f(x, *ps)
-        t = d1(x, *ps) * tx
-        extra = param_tangent(
-            x, tuple(ps), tuple(tps), lambda v, n, q: fn.param_grad(v, n, **bind(q))
-        )
+        y, d = vg(x, *ps)  # one pass for the value and the derivative
+        t = d * tx
+        extra = param_part(x, tuple(ps), tuple(tps)) if names else None
         return y, t if extra is None else t + extra
 
     return jax.jit(f)
