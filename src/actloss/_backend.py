@@ -28,14 +28,27 @@ _NP = array_api_compat.array_namespace(np.empty(0))  # array_api_compat's NumPy 
 def is_array(x: Any) -> bool:
     if type(x) is np.ndarray:  # the common case, without array_api_compat's checks
         return True
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(x, torch.Tensor):
+        return True
     return bool(array_api_compat.is_array_api_obj(x)) and not isinstance(x, (bool, int, float))
 
 
 def namespace(*arrays: Any) -> Any:
-    """The Array API namespace of the given arrays (NumPy for Python scalars and lists)."""
+    """The Array API namespace of the given arrays (NumPy for Python scalars and lists).
+
+    NumPy arrays and torch tensors are recognized directly (array_api_compat's lookup
+    costs microseconds per call and goes through cached type checks that torch.compile
+    warns about); other libraries go through ``array_api_compat.array_namespace``.
+    """
     arrays = tuple(a for a in arrays if is_array(a))
     if all(type(a) is np.ndarray for a in arrays):
         return _NP
+    torch = sys.modules.get("torch")
+    if torch is not None and all(isinstance(a, torch.Tensor) for a in arrays):
+        import array_api_compat.torch as xpt
+
+        return xpt
     return array_api_compat.array_namespace(*arrays)
 
 
@@ -85,6 +98,9 @@ def _plain(x: np.ndarray, name: str) -> np.ndarray:
 def _same_namespace(xp: Any, x: Any) -> bool:
     if type(x) is np.ndarray:
         return xp is _NP
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(x, torch.Tensor):
+        return getattr(xp, "__name__", "") == "array_api_compat.torch"
     try:
         return array_api_compat.array_namespace(x) is xp
     except TypeError:
