@@ -3,7 +3,8 @@
 Shape and dtype checks always run. Checks that read values (labels in range,
 probabilities in [0, 1], finite weights) need concrete data: they are skipped
 when the arrays are being traced (``jax.jit``/``jax.grad`` tracers, ``torch.compile``
-fake or meta tensors) and inside ``skipped()`` (``check_inputs=False``).
+fake or meta tensors, ``torch.func`` transforms) and inside ``skipped()``
+(``check_inputs=False``).
 Every value-reading check in the core asks ``can_read`` first.
 """
 
@@ -65,6 +66,9 @@ def _torch_symbolic(x: Any) -> bool:
     if isinstance(x, torch.Tensor):
         if getattr(x, "is_meta", False):
             return True
+        functorch = getattr(torch._C, "_functorch", None)  # torch.func.vmap / grad wrappers
+        if functorch is not None and functorch.is_functorch_wrapped_tensor(x):
+            return True
         fake = sys.modules.get("torch._subclasses.fake_tensor")
         if fake is not None and isinstance(x, fake.FakeTensor):
             return True
@@ -75,7 +79,8 @@ def can_read(*arrays: Any) -> bool:
     """True when value-reading checks may look at the values of ``arrays``.
 
     False when checks are off (``skipped``), or any array is a JAX tracer, or
-    PyTorch is compiling or the tensor is a fake/meta tensor.
+    PyTorch is compiling or the tensor is a fake/meta tensor or a ``torch.func``
+    (vmap, grad) wrapper.
     """
     for x in arrays:
         if x is None or type(x) is np.ndarray:  # NumPy arrays are always concrete

@@ -31,3 +31,5 @@ def test_symbolic_arrays_cannot_be_read() -> None:
     jax.vmap(lambda x: seen.append(_checks.can_read(x)) or x)(jnp.ones(2))
     assert seen == [False, False, False]
     assert not _checks.can_read(torch.ones(2, device="meta"))
+    torch.func.vmap(lambda x: seen.append(_checks.can_read(x)) or x)(torch.ones(2, 3))
+    assert seen[-1] is False
