@@ -70,6 +70,7 @@ def test_cosine_decay_changes_training_and_metrics_are_stored(tmp_path: Path) ->
         "near_zero_weights",
         "weight_l1",
         "weight_l2",
+        "test_metric_best_val",  # the early-stopping checkpoint's test metric
     }
     assert 0 <= got["average_precision"] <= 1 and 0 <= got["near_zero_weights"] <= 1
 

@@ -252,8 +252,10 @@ def validate(cfg: Config) -> None:
     _need(bool(cfg.hidden), "hidden", "a non-empty list of activations", cfg.hidden)
     for spec in cfg.hidden:
         _check_kind(spec, "hidden", "activation")
-        if changes_width(spec):
-            raise ConfigError(f"hidden: {spec[0]} changes the width (the GLU family halves it)")
+        keeps = not changes_width(spec)
+        _need(
+            keeps, "hidden", "activations that keep the width (the GLU family halves it)", spec[0]
+        )
     _need(bool(cfg.pairs), "pairs", "a non-empty list of LOSS:OUTPUT pairs", cfg.pairs)
     for loss, output in cfg.pairs:
         _check_kind(loss, "pairs", "loss")
