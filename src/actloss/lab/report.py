@@ -33,6 +33,8 @@ def _fmt(v: float | None, digits: int = 3) -> str:
 
 
 def _ci(ci: tuple[float, float]) -> str:
+    if not (math.isfinite(ci[0]) and math.isfinite(ci[1])):
+        return "–"  # no interval (fewer than 3 seeds): the warning says why
     return f"[{_fmt(ci[0])}, {_fmt(ci[1])}]"
 
 
