@@ -239,3 +239,26 @@ def test_claims_name_a_corrupt_store_too(tmp_path: Path) -> None:
     code, _, err = invoke("claims", "4", "--out", str(tmp_path))
     assert code == 2 and str(store) in err and "corrupt, truncated or not SQLite" in err, err
     assert store.read_bytes() == b"not a database at all " * 100
+
+
+def test_a_full_disk_is_named_and_the_batch_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk, simulated by SQLite's page limit on the store's connections.
+    real_connect = sqlite3.connect
+    runs = expand(tiny(seeds=(0, 1)))[:2]
+    store = Store(tmp_path)
+    store.connect().close()
+    pages = real_connect(store.path).execute("PRAGMA page_count").fetchone()[0]
+
+    def full(*args: object, **kwargs: object) -> sqlite3.Connection:
+        con = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        con.execute(f"PRAGMA max_page_count = {pages}")
+        return con
+
+    monkeypatch.setattr("actloss.lab.store.sqlite3.connect", full)
+    with pytest.raises(StoreError, match="full") as info:
+        store.write(runs, fake_result(runs, epochs=200, layers=8))
+    assert str(store.path) in str(info.value)
+    monkeypatch.undo()
+    assert count(store.path, "runs") == 0 and count(store.path, "curves") == 0
