@@ -172,6 +172,18 @@ class Loss(Function):
             y_true, y_pred, "none", sample_weight, params, want_grad=True, cotangent=cotangent
         )[1]
 
+    @numpy_views
+    def value_and_rows(
+        self, y_true: Any, y_pred: Any, /, *, sample_weight: Any = None, **params: Any
+    ) -> tuple[Any, Any]:
+        """``(f(..., reduction="none"), rows)`` from one evaluation: ``rows`` is the gradient
+        of the sum of the returned values, whose row i belongs to sample i alone, so that the
+        gradient of ``sum(c * value)`` is ``rows * c`` (broadcast along the trailing axes);
+        ``rows`` is None for losses whose samples are coupled (ntxent, ...: use ``vjp``).
+        The adapters' backward of per-sample losses."""
+        self._require_grad()
+        return self._run(y_true, y_pred, "none", sample_weight, params, want_grad=True, rows=True)
+
     def _require_grad(self) -> None:
         if not self.kernels.has_grad:
             raise NoGradientError(
@@ -190,7 +202,10 @@ class Loss(Function):
         params: Mapping[str, Any],
         want_grad: bool,
         cotangent: Any = None,
+        rows: bool = False,
     ) -> tuple[Any, Any]:
+        """(value, gradient); ``rows``: ("none" values, their gradient rows, or None for a
+        loss whose samples are coupled), see ``value_and_rows``."""
         reduction = check_reduction(self.default_reduction if reduction is None else reduction)
         xp, preds, out_dtype, packed = self._prepare_pred(y_pred)
         like = preds[0] if preds else None
@@ -209,6 +224,10 @@ class Loss(Function):
         parts = self.kernels.value(xp, yt, arg, **p)
         parts = _propagate_nan(xp, parts, yt, preds)
         name = self.info.name
+        if rows and (callable(parts.grad) or moved is not None):
+            # coupled samples, or a class axis moved back: not rows along trailing axes
+            value, _ = reduce(xp, name, parts, "none", sample_weight, False, arg)
+            return B.finish(xp, value, out_dtype), None
         if cotangent is None:
             value, grad = reduce(xp, name, parts, reduction, sample_weight, want_grad, arg)
         else:

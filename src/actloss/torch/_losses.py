@@ -81,7 +81,13 @@ class LossFunction(torch.autograd.Function):
         ctx.call = call
         ctx.n_tensors = len(tensors)
         if call.reduction == "none":
-            value = call.fn(target, y_pred, reduction="none", **kw)
+            value, rows = call.fn.value_and_rows(target, y_pred, **kw)
+            ctx.rows = rows is not None
+            if ctx.rows:  # separable samples: backward = rows * cotangent, nothing recomputed
+                grads = tuple(rows) if call.packed else (rows,)
+                ctx.mark_non_differentiable(*grads)
+                ctx.save_for_backward(*grads)
+                return (value,)
             ctx.has_target = target is not None
             saved = [target] if target is not None else []
             ctx.save_for_backward(*saved, *tensors)
@@ -95,7 +101,9 @@ class LossFunction(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, g_value: torch.Tensor, *_: Any) -> Any:
         call: LossCall = ctx.call
-        if call.reduction == "none":
+        if call.reduction == "none" and ctx.rows:
+            grads = [_times_rows(g, g_value.to(g.dtype)) for g in ctx.saved_tensors]
+        elif call.reduction == "none":
             saved = list(ctx.saved_tensors)
             target = saved.pop(0) if ctx.has_target else None
             preds, rest = saved[: call.n_pred], saved[call.n_pred :]
@@ -106,6 +114,11 @@ class LossFunction(torch.autograd.Function):
         needs = ctx.needs_input_grad
         d_preds = [g if needs[2 + i] else None for i, g in enumerate(grads)]
         return (None, None, *d_preds, *[None] * (ctx.n_tensors - call.n_pred))
+
+
+def _times_rows(rows: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    """rows * c, with c (one value per sample) broadcast along the rows' trailing axes."""
+    return rows * c.reshape(*c.shape, *[1] * (rows.ndim - c.ndim))
 
 
 def apply_loss(
