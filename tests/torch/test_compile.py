@@ -172,3 +172,16 @@ def test_loss_fullgraph_aot_eager(fn: al.Function) -> None:
     for g, ge in zip(cgrads, grads, strict=True):
         if ge is not None:
             torch.testing.assert_close(g, ge, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", INDUCTOR)
+def test_gradcheck_of_the_compiled_function(name: str) -> None:
+    """gradcheck through torch.compile: the traced analytic backward against finite
+    differences (double backward is not compiled by torch: gradgradcheck runs eagerly)."""
+    fn = al.get(name)
+    kw = {"learnable": True} if learnable_tensors(fn) else {}
+    module = alt.module(name, **kw).double().eval()
+    x = sample_x(fn, {})[:2, :2].detach().requires_grad_()
+    torch._dynamo.reset()
+    compiled = torch.compile(module, fullgraph=True, backend="aot_eager")
+    assert gradcheck(compiled, (x,))
