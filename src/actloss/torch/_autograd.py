@@ -88,10 +88,13 @@ class FusedActivation(torch.autograd.Function):
     # The classic ``forward(ctx, ...)`` form: ``apply`` of a Function with ``setup_context``
     # binds its arguments through ``inspect.signature`` on every call (~15 us); functorch
     # transforms, which need ``setup_context``, take the traced route instead.
+    # NumPy's floating-point warnings are silenced here: the results are IEEE's (inf * 0 is
+    # NaN, as in PyTorch), and a torch user has no NumPy error state to manage.
     @staticmethod
     def forward(ctx: Any, x: torch.Tensor, plan: Plan) -> torch.Tensor:
         xn = _view(x)
-        y = _tensor(plan.value(_np(), xn), xn)
+        with np.errstate(all="ignore"):
+            y = _tensor(plan.value(_np(), xn), xn)
         ctx.plan = plan
         ctx.from_output = plan.saves_output
         ctx.save_for_backward(y if ctx.from_output else x)
@@ -106,12 +109,15 @@ class FusedActivation(torch.autograd.Function):
                 return _output_vjp(xpt, plan, saved, ct), None
             sn = _view(saved)
             cn = _view(ct).astype(sn.dtype, copy=False)
-            return torch.from_numpy(np.asarray(plan.output_vjp(_np(), sn, cn))), None
+            with np.errstate(all="ignore"):
+                return torch.from_numpy(np.asarray(plan.output_vjp(_np(), sn, cn))), None
         if torch.is_grad_enabled():
             call = ActivationCall(plan.fn, tuple(plan.static_params().items()), ())
             return ActivationVJP.apply(saved, ct, call, False)[0], None
         xn = _view(saved)
-        return _tensor(plan.vjp(_np(), xn, _view(ct).astype(xn.dtype, copy=False)), xn), None
+        with np.errstate(all="ignore"):
+            dx = plan.vjp(_np(), xn, _view(ct).astype(xn.dtype, copy=False))
+        return _tensor(dx, xn), None
 
 
 def _output_vjp(xp: Any, plan: Plan, y: Any, ct: Any) -> Any:
