@@ -292,8 +292,9 @@ class Loss(Function):
         return out
 
 
-def _class_axis_last(name: str, xp: Any, preds: list[Any], y_true: Any,
-                     axis: int) -> tuple[list[Any], Any, int | None]:  # fmt: skip
+def _class_axis_last(
+    name: str, xp: Any, preds: list[Any], y_true: Any, axis: int
+) -> tuple[list[Any], Any, int | None]:
     """Move the class axis of y_pred (and of a y_true of the same shape) to the end."""
     x = preds[0]
     if x.ndim == 0 or not -x.ndim <= axis < x.ndim:

@@ -58,8 +58,29 @@ CASES = [pytest.param(name, {}, id=name) for name in ELEMENTWISE] + [
 ]
 
 GRID = np.unique(np.concatenate([np.linspace(-12.0, 12.0, 241), np.linspace(-3.5, 3.5, 57)]))
-EXTREMES = [0.0, -0.0, 1e-8, -1e-8, 1e-3, -1e-3, 20.5, -20.5, 30.0, -30.0, 50.0, -50.0,
-            88.8, -88.8, 710.0, -710.0, 1e4, -1e4, math.inf, -math.inf, math.nan]  # fmt: skip
+EXTREMES = [
+    0.0,
+    -0.0,
+    1e-8,
+    -1e-8,
+    1e-3,
+    -1e-3,
+    20.5,
+    -20.5,
+    30.0,
+    -30.0,
+    50.0,
+    -50.0,
+    88.8,
+    -88.8,
+    710.0,
+    -710.0,
+    1e4,
+    -1e4,
+    math.inf,
+    -math.inf,
+    math.nan,
+]
 
 
 def _inputs(fn: al.Activation, params: dict[str, Any], dtype: Any) -> np.ndarray:

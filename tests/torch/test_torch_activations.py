@@ -148,11 +148,14 @@ def test_backward_is_the_catalog_derivative(fn: al.Function) -> None:
         assert np.array_equal(x.grad.numpy(), k.output_vjp(xpn, yn, cn, -1))
     else:
         assert torch.equal(x.grad, fn.vjp(x.detach(), ct))
-    torch.testing.assert_close(x.grad, fn.vjp(x.detach(), ct), rtol=1e-13, atol=1e-15)
+    # f' from the output loses relative accuracy where f saturates (1 - tanh^2 beside
+    # sech^2: an absolute error of a few ulps of 1, as PyTorch's own tanh backward)
+    atol = 1e-14 if (k.output_grad or k.output_vjp) else 1e-15
+    torch.testing.assert_close(x.grad, fn.vjp(x.detach(), ct), rtol=1e-13, atol=atol)
     if fn.info.elementwise:
         x.grad = None
         alt.functional.__getattr__(fn.name)(x).sum().backward()
-        torch.testing.assert_close(x.grad, fn.grad(x.detach()), rtol=1e-13, atol=1e-15)
+        torch.testing.assert_close(x.grad, fn.grad(x.detach()), rtol=1e-13, atol=atol)
 
 
 @pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)

@@ -199,8 +199,9 @@ def _focal_parts(v: Any, u: Any) -> Any:
 
 
 @njit(inline="always")
-def _focal_finish(v: Any, u: Any, ce: Any, m: Any, mg: Any, s_pos: Any, dm: Any,
-                  alpha: Any, gamma: Any) -> Any:  # fmt: skip
+def _focal_finish(
+    v: Any, u: Any, ce: Any, m: Any, mg: Any, s_pos: Any, dm: Any, alpha: Any, gamma: Any
+) -> Any:
     """alpha_t ce m^gamma and its derivative (s - u) m^g + g ce m^g dm/m (dm/m = 0 at m = 0)."""
     pos = m > c(v, 0.0)
     ratio = dm / (m if pos else c(v, 1.0))

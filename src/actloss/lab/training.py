@@ -39,7 +39,7 @@ import torch
 
 from . import data as D
 from . import functions as F
-from .config import FnSpec, optimizer_class
+from .config import optimizer_class
 from .runs import Run
 
 EpochHook = Callable[[int, np.ndarray], None]
@@ -91,8 +91,9 @@ def generator(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(int(seed))
 
 
-def encode_targets(task: str, loss: Callable[..., Any], y: np.ndarray, n_out: int,
-                   dtype: torch.dtype) -> torch.Tensor:  # fmt: skip
+def encode_targets(
+    task: str, loss: Callable[..., Any], y: np.ndarray, n_out: int, dtype: torch.dtype
+) -> torch.Tensor:
     """Targets in the form the loss takes: class labels or one-hot rows (multiclass), else floats.
 
     For multiclass tasks the loss is asked once, on a tiny input, whether it
@@ -154,45 +155,90 @@ def make_optimizer(name: str, params: list[torch.Tensor], lr: float) -> torch.op
 
 
 # --------------------------------------------------------------------------- training
+@dataclass
+class _Ensemble:
+    """One batch of runs as a batched ensemble: sorted models, stacked weights, heads."""
+
+    split: Any
+    order: list[int]  # sorted position -> index into the given runs
+    hidden: list[tuple[slice, Any]]  # hidden activations over contiguous model slices
+    output: list[tuple[slice, Any]]  # output activations likewise
+    heads: list[_Head]  # (output, loss) slices with their encoded targets
+    params: list[torch.Tensor]  # [W1, b1, W2, b2, ...], each (models, ...)
+    gens: list[torch.Generator]  # each model's stream: weights, then one permutation an epoch
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.params) // 2
+
+    @property
+    def weights(self) -> list[torch.Tensor]:
+        return [self.params[2 * k] for k in range(self.n_layers)]
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        for layer in range(self.n_layers):
+            z = torch.baddbmm(self.params[2 * layer + 1], h, self.params[2 * layer])
+            h = _apply(self.hidden if layer < self.n_layers - 1 else self.output, z)
+        return h
+
+    def evaluate(self, params: Sequence[torch.Tensor], x: torch.Tensor, part: str) -> Any:
+        ys = [getattr(h, f"y_{part}") for h in self.heads]
+        return _evaluate(params, x, ys, self.heads, self.hidden, self.output, self.split.task)
+
+
+def _ensemble(runs: Sequence[Run], dtype: torch.dtype) -> _Ensemble:
+    """Load the data, sort the models by their functions, draw and stack their weights."""
+    r0 = runs[0]
+    split = D.load(
+        r0.dataset,
+        r0.n_samples,
+        r0.data_seed,
+        r0.test_size,
+        r0.validation_split,
+        r0.outlier_fraction,
+        r0.minority_fraction,
+    )
+    order = sorted(
+        range(len(runs)),
+        key=lambda i: (repr(runs[i].hidden), repr(runs[i].output), repr(runs[i].loss)),
+    )
+    sruns = [runs[i] for i in order]
+    n_out = split.n_outputs
+    dims = [split.n_features, *r0.widths, n_out]
+    hidden = [(s, F.activation(k)) for s, k in _slices([r.hidden for r in sruns])]
+    output = [(s, F.activation(k)) for s, k in _slices([r.output for r in sruns])]
+    heads = []
+    for s, (out_spec, loss_spec) in _slices([(r.output, r.loss) for r in sruns]):
+        loss = F.loss(loss_spec)
+        ys = [
+            encode_targets(split.task, loss, y, n_out, dtype)
+            for y in (split.y_train, split.y_val, split.y_test)
+        ]
+        heads.append(_Head(s, loss, F.threshold(out_spec), *ys))
+    gens = [generator(r.seed) for r in sruns]
+    per_model = [initial_weights(r, dims, g) for r, g in zip(sruns, gens, strict=True)]
+    params: list[torch.Tensor] = []
+    for layer in range(len(dims) - 1):
+        w = torch.stack([pm[layer][0] for pm in per_model]).to(dtype).requires_grad_()
+        b = torch.stack([pm[layer][1] for pm in per_model]).to(dtype).requires_grad_()
+        params += [w, b]
+    return _Ensemble(split, order, hidden, output, heads, params, gens)
+
+
+def _cosine_lr(base: float, step: int, total: int) -> float:
+    """lr (1 + cos(pi t / T)) / 2 at step t of T."""
+    return base * 0.5 * (1 + math.cos(math.pi * step / total))
+
+
 def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> BatchResult:
     """Train ``runs`` (equal ``batch_key``) as one batched ensemble and return their numbers."""
     t0 = time.perf_counter()
     if len({r.batch_key for r in runs}) != 1:
         raise ValueError("train_batch needs runs with one batch_key (see runs.batches)")
     r0 = runs[0]
-    split = D.load(r0.dataset, r0.n_samples, r0.data_seed, r0.test_size, r0.validation_split,
-                   r0.outlier_fraction, r0.minority_fraction)  # fmt: skip
     dtype = torch.float64 if r0.dtype == "float64" else torch.float32
-    m_total = len(runs)
-
-    def fkey(spec: FnSpec) -> str:
-        return repr(spec)
-
-    order = sorted(range(m_total), key=lambda i: (fkey(runs[i].hidden), fkey(runs[i].output),
-                                                  fkey(runs[i].loss)))  # fmt: skip
-    sruns = [runs[i] for i in order]
-    n_out = split.n_outputs
-    dims = [split.n_features, *r0.widths, n_out]
-    n_layers = len(dims) - 1
-
-    # functions, grouped over contiguous slices of the sorted models
-    hidden_groups = [(s, F.activation(k)) for s, k in _slices([r.hidden for r in sruns])]
-    out_groups = [(s, F.activation(k)) for s, k in _slices([r.output for r in sruns])]
-    heads = []
-    for s, (out_spec, loss_spec) in _slices([(r.output, r.loss) for r in sruns]):
-        loss = F.loss(loss_spec)
-        ys = [encode_targets(split.task, loss, y, n_out, dtype)
-              for y in (split.y_train, split.y_val, split.y_test)]  # fmt: skip
-        heads.append(_Head(s, loss, F.threshold(out_spec), *ys))
-
-    # parameters: per-model draws from each run's generator, stacked along axis 0
-    gens = [generator(r.seed) for r in sruns]
-    per_model = [initial_weights(r, dims, g) for r, g in zip(sruns, gens, strict=True)]
-    params: list[torch.Tensor] = []
-    for layer in range(n_layers):
-        w = torch.stack([pm[layer][0] for pm in per_model]).to(dtype).requires_grad_()
-        b = torch.stack([pm[layer][1] for pm in per_model]).to(dtype).requires_grad_()
-        params += [w, b]
+    ens = _ensemble(runs, dtype)
+    split, params, n_layers, m_total = ens.split, ens.params, ens.n_layers, len(runs)
     opt = make_optimizer(r0.optimizer, params, r0.lr)
     penalty = None
     if r0.penalty is not None and r0.penalty_coef > 0:
@@ -217,41 +263,36 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
     best_val = np.full(m_total, -np.inf)
     best_params = [p.detach().clone() for p in params]
 
+    def train_step(idx: torch.Tensor) -> torch.Tensor:
+        """One optimizer step on mini-batch ``idx`` (models, batch); returns the data losses."""
+        h = ens.forward(x_tr[idx])
+        per = []
+        for head in ens.heads:
+            li = head.loss(h[head.where], head.y_train[idx[head.where]])
+            per.append(li.reshape(li.shape[0], -1).mean(dim=1))
+        losses = per[0] if len(per) == 1 else torch.cat(per)
+        objective = losses
+        if penalty is not None:  # weights only (as Keras' kernel_regularizer)
+            objective = losses + penalty(ens.weights)
+        opt.zero_grad(set_to_none=True)
+        objective.sum().backward()
+        return losses.detach()
+
     for epoch in range(n_epochs):
-        perm = torch.stack([torch.randperm(n_train, generator=g) for g in gens])
+        perm = torch.stack([torch.randperm(n_train, generator=g) for g in ens.gens])
         loss_sum = torch.zeros(m_total, dtype=dtype)
         gn_sum = torch.zeros(n_layers, m_total, dtype=dtype)
         for step in range(steps):
-            if r0.lr_decay == "cosine":  # lr (1 + cos(pi t / T)) / 2 over all T steps
+            if r0.lr_decay == "cosine":
                 for group in opt.param_groups:
-                    group["lr"] = r0.lr * 0.5 * (1 + math.cos(math.pi * (epoch * steps + step)
-                                                              / (n_epochs * steps)))  # fmt: skip
+                    group["lr"] = _cosine_lr(r0.lr, epoch * steps + step, n_epochs * steps)
             idx = perm[:, step * bs : (step + 1) * bs]
-            h = x_tr[idx]
-            for layer in range(n_layers):
-                z = torch.baddbmm(params[2 * layer + 1], h, params[2 * layer])
-                h = _apply(hidden_groups if layer < n_layers - 1 else out_groups, z)
-            per = []
-            for head in heads:
-                target = head.y_train[idx[head.where]]
-                li = head.loss(h[head.where], target)
-                per.append(li.reshape(li.shape[0], -1).mean(dim=1))
-            losses = per[0] if len(per) == 1 else torch.cat(per)
-            objective = losses
-            if penalty is not None:  # weights only (as Keras' kernel_regularizer)
-                objective = losses + penalty([params[2 * k] for k in range(n_layers)])
-            opt.zero_grad(set_to_none=True)
-            objective.sum().backward()
+            losses = train_step(idx)
             with torch.no_grad():
-                for layer in range(n_layers):
-                    gw, gb = params[2 * layer].grad, params[2 * layer + 1].grad
-                    assert gw is not None and gb is not None
-                    norm_w = torch.linalg.vector_norm(gw, dim=(1, 2))
-                    gn_sum[layer] += torch.hypot(norm_w, torch.linalg.vector_norm(gb, dim=(1, 2)))
-                loss_sum += losses.detach() * (idx.shape[1] / n_train)
+                gn_sum += _grad_norms(params)
+                loss_sum += losses * (idx.shape[1] / n_train)
             opt.step()
-        ev = _evaluate(params, x_va, [h.y_val for h in heads], heads, hidden_groups, out_groups,
-                       split.task)  # fmt: skip
+        ev = ens.evaluate(params, x_va, "val")
         train_loss[:, epoch] = loss_sum.double().numpy()
         val_loss[:, epoch], val_metric[:, epoch] = ev["loss"], ev["metric"]
         grad_norm[:, epoch] = (gn_sum / steps).double().numpy().T
@@ -266,24 +307,40 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
             best_params = [torch.where(keep, p.detach(), b) for p, b in pairs]
         if on_epoch is not None:
             back = np.empty(m_total)
-            back[order] = val_metric[:, epoch]
+            back[ens.order] = val_metric[:, epoch]
             on_epoch(epoch + 1, back)
 
-    te = _evaluate(params, x_te, [h.y_test for h in heads], heads, hidden_groups, out_groups,
-                   split.task)  # fmt: skip
-    inv = np.argsort(order)  # sorted position of each original run
-    extra = extra_numbers(split.task, te["out"], [h.y_test for h in heads], heads,
-                          [params[2 * k] for k in range(n_layers)], split.coef)  # fmt: skip
-    y_test = [h.y_test for h in heads]
-    te_best = _evaluate(best_params, x_te, y_test, heads, hidden_groups, out_groups, split.task)
+    te = ens.evaluate(params, x_te, "test")
+    inv = np.argsort(ens.order)  # sorted position of each original run
+    y_test = [h.y_test for h in ens.heads]
+    extra = extra_numbers(split.task, te["out"], y_test, ens.heads, ens.weights, split.coef)
+    te_best = ens.evaluate(best_params, x_te, "test")
     extra["test_metric_best_val"] = np.where(np.isfinite(best_val), te_best["metric"], np.nan)
     return BatchResult(
         run_ids=[r.run_id for r in runs],
-        train_loss=train_loss[inv], val_loss=val_loss[inv], val_metric=val_metric[inv],
-        grad_norm=grad_norm[inv], dead_fraction=dead[inv], mean_activation=mean_act[inv],
-        test_loss=te["loss"][inv], test_metric=te["metric"][inv], diverged_epoch=diverged[inv],
-        seconds=time.perf_counter() - t0, extra={k: v[inv] for k, v in extra.items()},
-    )  # fmt: skip
+        train_loss=train_loss[inv],
+        val_loss=val_loss[inv],
+        val_metric=val_metric[inv],
+        grad_norm=grad_norm[inv],
+        dead_fraction=dead[inv],
+        mean_activation=mean_act[inv],
+        test_loss=te["loss"][inv],
+        test_metric=te["metric"][inv],
+        diverged_epoch=diverged[inv],
+        seconds=time.perf_counter() - t0,
+        extra={k: v[inv] for k, v in extra.items()},
+    )
+
+
+def _grad_norms(params: Sequence[torch.Tensor]) -> torch.Tensor:
+    """(layers, models): each model's gradient norm per layer, weights and bias together."""
+    out = []
+    for layer in range(len(params) // 2):
+        gw, gb = params[2 * layer].grad, params[2 * layer + 1].grad
+        assert gw is not None and gb is not None
+        norm_w = torch.linalg.vector_norm(gw, dim=(1, 2))
+        out.append(torch.hypot(norm_w, torch.linalg.vector_norm(gb, dim=(1, 2))))
+    return torch.stack(out)
 
 
 @torch.no_grad()
@@ -355,9 +412,14 @@ def average_precision(scores: np.ndarray, positive: np.ndarray) -> np.ndarray:
     return (y * at_end).sum(axis=1) / max(float(positive.sum()), 1.0)
 
 
-def extra_numbers(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads: Sequence[_Head],
-                  weights: Sequence[torch.Tensor],
-                  coef: np.ndarray | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+def extra_numbers(
+    task: str,
+    out: np.ndarray,
+    ys: Sequence[torch.Tensor],
+    heads: Sequence[_Head],
+    weights: Sequence[torch.Tensor],
+    coef: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
     """Per-model numbers beyond loss and metric, on the test set and the final weights.
 
     - ``near_zero_weights``: fraction of weights (all layers, biases excluded) with
@@ -388,16 +450,22 @@ def extra_numbers(task: str, out: np.ndarray, ys: Sequence[torch.Tensor], heads:
             yt = y.numpy().reshape(-1) > 0.5
             score = out[head.where].reshape(head.where.stop - head.where.start, -1)
             ok = np.all(np.isfinite(score), axis=1) & yt.any()
-            ap[head.where] = np.where(ok, average_precision(np.where(ok[:, None], score, 0.0), yt),
-                                      np.nan)  # fmt: skip
+            ap[head.where] = np.where(
+                ok, average_precision(np.where(ok[:, None], score, 0.0), yt), np.nan
+            )
             hit = (score[:, yt] > head.threshold).mean(axis=1) if yt.any() else np.nan
             rec[head.where] = np.where(ok, hit, np.nan)
         res["average_precision"], res["minority_recall"] = ap, rec
     elif task == "multiclass":
-        labels = np.concatenate([np.broadcast_to(
-            (y if y.ndim == 1 else y.argmax(dim=-1)).numpy(), (h.where.stop - h.where.start,
-                                                               out.shape[1]))
-            for h, y in zip(heads, ys, strict=True)])  # fmt: skip
+        labels = np.concatenate(
+            [
+                np.broadcast_to(
+                    (y if y.ndim == 1 else y.argmax(dim=-1)).numpy(),
+                    (h.where.stop - h.where.start, out.shape[1]),
+                )
+                for h, y in zip(heads, ys, strict=True)
+            ]
+        )
         finite = np.all(np.isfinite(out), axis=(1, 2))  # diverged models: NaN, not a FP error
         out = np.where(finite[:, None, None], out, 0.0)
         is_dist = np.all(out >= 0, axis=(1, 2)) & np.all(np.abs(out.sum(-1) - 1) < 1e-4, axis=1)
