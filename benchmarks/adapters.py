@@ -79,18 +79,21 @@ def timed(step: Step, repeats: int) -> float:
     for _ in range(repeats):
         t = time.perf_counter()
         step()
+        if DEVICE != "cpu":
+            torch.cuda.synchronize()
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 
 
 SHAPE: tuple[int, int] | None = None  # --shape ROWSxCOLS: activation inputs of this shape
 CLASSES = 16  # --classes: the class (last) axis of loss inputs
+DEVICE = "cpu"  # --device: e.g. cuda (the traced route: the Array API definition on torch)
 
 
 def activation_inputs(fn: al.Function, n: int, dtype: torch.dtype) -> torch.Tensor:
     g = torch.Generator().manual_seed(0)
     shape = SHAPE or (n // 256, 256)
-    return 2.0 * torch.randn(shape, generator=g, dtype=dtype)
+    return (2.0 * torch.randn(shape, generator=g, dtype=dtype)).to(DEVICE)
 
 
 def loss_inputs(fn: al.Function, n: int, dtype: torch.dtype) -> tuple[Any, Any] | None:
@@ -104,8 +107,9 @@ def loss_inputs(fn: al.Function, n: int, dtype: torch.dtype) -> tuple[Any, Any] 
     kind, task = fn.info.y_pred_kind, " ".join(fn.info.task)
     labels = torch.randint(0, classes, (rows,), generator=g)
     binary = (torch.rand((rows, classes), generator=g) > 0.5).to(dtype)
+    z, labels, binary = z.to(DEVICE), labels.to(DEVICE), binary.to(DEVICE)
     if kind == "values" and "regression" in task:
-        return z, torch.randn((rows, classes), generator=g, dtype=dtype)
+        return z, torch.randn((rows, classes), generator=g, dtype=dtype).to(DEVICE)
     if kind == "logits":
         return (z, labels) if "multi-class" in task else (z, binary)
     if kind == "probabilities" and "binary" in task:
@@ -119,8 +123,8 @@ def bench_activation(fn: al.Function, n: int, dtype: torch.dtype, repeats: int) 
     ref = torch_module(fn, None)
     if ref is None:
         return None
-    ours = alt.module(fn.name).to(dtype).eval()
-    ref = ref.to(dtype).eval()
+    ours = alt.module(fn.name).to(DEVICE, dtype).eval()
+    ref = ref.to(DEVICE, dtype).eval()
     x = activation_inputs(fn, n, dtype).requires_grad_()
     with torch.no_grad():
         if not torch.allclose(ours(x).double(), ref(x).double(), rtol=1e-4, atol=1e-6):
@@ -145,7 +149,8 @@ def bench_loss(fn: al.Function, n: int, dtype: torch.dtype, repeats: int) -> Any
     inputs = loss_inputs(fn, n, dtype)
     if ref is None or inputs is None:
         return None
-    ours = alt.module(fn.name, reduction="mean")
+    ours = alt.module(fn.name, reduction="mean").to(DEVICE)
+    ref = ref.to(DEVICE)
     x, target = inputs
     x = x.requires_grad_()
     with torch.no_grad():
@@ -189,8 +194,10 @@ def main(argv: list[str] | None = None) -> None:
         "--shape", help="activation inputs ROWSxCOLS (e.g. 32x64); losses ROWS rows"
     )
     parser.add_argument("--classes", type=int, default=16, help="the loss inputs' class axis")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda on a machine with a GPU")
     args = parser.parse_args(argv)
-    global SHAPE, CLASSES
+    global SHAPE, CLASSES, DEVICE
+    DEVICE = args.device
     if args.shape:
         rows, cols = (int(v) for v in args.shape.lower().split("x"))
         SHAPE = (rows, cols)

@@ -484,6 +484,7 @@ class Activation(Function):
 
 
 _FLOAT64_SCALAR = np.zeros((), dtype=np.float64)  # ``like`` for array parameters of a Plan
+_ONE_CHUNK = 1 << 16  # elements a Plan computes in one kernel call (fast/_threads.GRAIN)
 
 
 class Plan:
@@ -526,6 +527,11 @@ class Plan:
         """ct @ J from the saved output ``y`` (entries with ``output_grad``/``output_vjp``)."""
         if self.from_output is not None and self._fast_ok(y):
             k, p0, p1 = self.from_output
+            if y.size <= _ONE_CHUNK:
+                d = np.empty_like(y)
+                c = np.ascontiguousarray(ct, dtype=y.dtype)
+                k(y.reshape(-1), c.reshape(-1), d.reshape(-1), p0, p1)
+                return d
             return _fast_run().from_output(k, y, ct, p0, p1)
         return self.fn._output_vjp(xp, y, ct, self.params, self.axis)
 
@@ -540,6 +546,10 @@ class Plan:
         """f(x)."""
         if self.fused is not None and not tensors and self._fast_ok(x):
             k, p0, p1 = self.fused
+            if x.size <= _ONE_CHUNK:  # a training step's tensor: one kernel call, no chunks
+                y = np.empty_like(x)
+                k(x.reshape(-1), None, y.reshape(-1), None, p0, p1)
+                return y
             return _fast_run().elementwise(k, x, p0, p1, value_only=True)[0]
         if self.rows is not None and self._rows_ok(x):
             return _fast_run().rowwise(self.rows[0], x, None, self.rows[1])
@@ -549,6 +559,11 @@ class Plan:
         """ct @ J (for elementwise entries: ct * f'(x)); ``ct`` in x's dtype."""
         if self.fused is not None and not tensors and self._fast_ok(x):
             k, p0, p1 = self.fused
+            if x.size <= _ONE_CHUNK:
+                d = np.empty_like(x)
+                c = np.ascontiguousarray(ct, dtype=x.dtype)
+                k(x.reshape(-1), c.reshape(-1), None, d.reshape(-1), p0, p1)
+                return d
             return _fast_run().elementwise(k, x, p0, p1, ct)[1]
         if self.rows is not None and self._rows_ok(x):
             return _fast_run().rowwise(self.rows[0], x, ct, self.rows[1])

@@ -66,7 +66,12 @@ def test_activation_layer_value_gradient_and_config(fn: al.Function) -> None:
     layer = alk.get_activation(fn.name)
     x = torch.tensor(x_for(fn), requires_grad=True)
     y = layer(x)
-    torch.testing.assert_close(y, fn(x.detach()), rtol=0, atol=0)
+    # exact, except where a learnable parameter sends the layer to actloss.torch's traced
+    # route (the Array API definition on torch operations) while the core call on a CPU
+    # tensor runs the fused NumPy kernel: float32 results a few ulps apart
+    learnable = any(p.learnable for p in fn.info.params)
+    tol = {"rtol": 1e-6, "atol": 1e-7} if learnable else {"rtol": 0, "atol": 0}
+    torch.testing.assert_close(y, fn(x.detach()), **tol)
     ct = torch.randn(y.shape, generator=torch.Generator().manual_seed(0))
     (y * ct).sum().backward()
     params = {p.name: getattr(layer, p.name).value.detach() for p in fn.info.params if p.learnable}

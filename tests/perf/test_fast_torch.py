@@ -99,15 +99,32 @@ def test_contiguous_cpu_tensors_take_the_kernels(monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_torch_modules_run_the_kernels_forward_and_backward(monkeypatch: pytest.MonkeyPatch):
-    calls = _count_kernels(monkeypatch)
+    """A module's plan calls its fused kernel directly (forward: value only; backward: the
+    vjp, or the backward from the saved output), with the kernel's own results."""
+    from actloss.fast import _elementwise, _from_output
+
+    calls: list[str] = []
+    for module, name in ((_elementwise, "silu"), (_from_output, "sigmoid_from_output")):
+        real = getattr(module, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            calls.append(_name)
+            return _real(*args)
+
+        monkeypatch.setattr(module, name, spy)
     x = torch.linspace(-3.0, 3.0, 12, dtype=torch.float64, requires_grad=True)
     with fast.use(True):
         y = alt.SiLU()(x)
         y.backward(torch.ones_like(y))
-    assert calls == ["elementwise", "elementwise"]
-    with fast.use(False):
-        want = al.get("silu").grad(x.detach())
-    torch.testing.assert_close(x.grad, want, rtol=1e-15, atol=0.0)
+        g = x.grad
+        x.grad = None
+        s = alt.Sigmoid()(x)
+        s.backward(torch.ones_like(s))
+        assert calls == ["silu", "silu", "sigmoid_from_output"]
+        want_silu, want_sig = al.get("silu").grad(x.detach()), al.get("sigmoid").grad(x.detach())
+    torch.testing.assert_close(g, want_silu, rtol=0.0, atol=0.0)
+    # sigma(1 - sigma) from the saved output beside e/(1+e)^2: a few ulps of 1 apart
+    torch.testing.assert_close(x.grad, want_sig, rtol=1e-14, atol=1e-15)
 
 
 LOSS_CASES = {

@@ -93,8 +93,11 @@ class FusedActivation(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, x: torch.Tensor, plan: Plan) -> torch.Tensor:
         xn = _view(x)
-        with np.errstate(all="ignore"):
+        if plan.fused is not None:  # numba kernels: no NumPy error state involved
             y = _tensor(plan.value(_np(), xn), xn)
+        else:
+            with np.errstate(all="ignore"):
+                y = _tensor(plan.value(_np(), xn), xn)
         ctx.plan = plan
         ctx.from_output = plan.saves_output
         ctx.save_for_backward(y if ctx.from_output else x)
@@ -109,15 +112,19 @@ class FusedActivation(torch.autograd.Function):
                 return _output_vjp(xpt, plan, saved, ct), None
             sn = _view(saved)
             cn = _view(ct).astype(sn.dtype, copy=False)
+            if plan.from_output is not None:
+                return torch.from_numpy(plan.output_vjp(_np(), sn, cn)), None
             with np.errstate(all="ignore"):
                 return torch.from_numpy(np.asarray(plan.output_vjp(_np(), sn, cn))), None
         if torch.is_grad_enabled():
             call = ActivationCall(plan.fn, tuple(plan.static_params().items()), ())
             return ActivationVJP.apply(saved, ct, call, False)[0], None
         xn = _view(saved)
+        cn = _view(ct).astype(xn.dtype, copy=False)
+        if plan.fused is not None:
+            return _tensor(plan.vjp(_np(), xn, cn), xn), None
         with np.errstate(all="ignore"):
-            dx = plan.vjp(_np(), xn, _view(ct).astype(xn.dtype, copy=False))
-        return _tensor(dx, xn), None
+            return _tensor(plan.vjp(_np(), xn, cn), xn), None
 
 
 def _output_vjp(xp: Any, plan: Plan, y: Any, ct: Any) -> Any:
@@ -205,11 +212,11 @@ def run(plan: Plan, x: torch.Tensor, tensors: Mapping[str, torch.Tensor]) -> tor
     y: torch.Tensor
     if (
         tensors
-        or torch.compiler.is_compiling()
         or x.dtype not in FAST
         or x.device.type != "cpu"
+        or torch.compiler.is_compiling()
         or torch._C._are_functorch_transforms_active()
-        or plan.fn.info.name in _FORCE_TRACED
+        or (_FORCE_TRACED and plan.fn.info.name in _FORCE_TRACED)
     ):
         names = tuple(tensors)
         y = TracedActivation.apply(x, plan, names, *(tensors[n] for n in names))

@@ -25,6 +25,7 @@ from .._spec import Param
 from ._autograd import plan_for, run
 
 _P = inspect.Parameter
+_NONE: dict[str, torch.Tensor] = {}  # the tensor parameters of a module without any
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,8 @@ class ActivationModule(nn.Module):
         if self.training and self.function.info.name in TRAINING_FORWARD:
             return TRAINING_FORWARD[self.function.info.name](self, x)
         # the plan: parameters validated and resolved once, when the module was built
-        return run(self._plan, x, {n: getattr(self, n) for n in self._tensors})
+        tensors = {n: getattr(self, n) for n in self._tensors} if self._tensors else _NONE
+        return run(self._plan, x, tensors)
 
     def reset_parameters(self) -> None:
         """Set learnable parameters back to their initial values."""
