@@ -381,3 +381,36 @@ def test_backward_from_the_output_equals_its_formula(name: str, dtype: Any) -> N
         want = al.get(name).plan().output_vjp(B.namespace(), y, ct)
     np.testing.assert_array_equal(got, want)
     assert got.dtype == dtype
+
+
+def test_use_is_local_to_each_thread() -> None:
+    """Two threads whose uses of actloss.fast.use overlap each see their own setting, and
+    neither leaves the fast path off for the other or for the caller (issue 13, item 12)."""
+    import threading
+
+    entered, release = threading.Barrier(2), threading.Event()
+    seen: dict[str, bool] = {}
+
+    def worker(name: str, flag: bool) -> None:
+        with fast.use(flag):
+            entered.wait()  # both inside their own `use` at once
+            release.wait(5)
+            seen[name] = fast.enabled()
+        seen[name + " after"] = fast.enabled()
+
+    threads = [threading.Thread(target=worker, args=(n, f)) for n, f in (("a", False), ("b", True))]
+    for t in threads:
+        t.start()
+    release.set()
+    for t in threads:
+        t.join()
+    default = fast._ENABLED.get()  # what a new thread starts with (ACTLOSS_FAST_PATH)
+    assert seen == {"a": False, "b": True, "a after": default, "b after": default}
+    with fast.use(True):
+        fast.use(False)  # a plain call: this context only, until the `with` restores it
+        assert not fast.enabled()
+        other: list[bool] = []
+        t = threading.Thread(target=lambda: other.append(fast.enabled()))
+        t.start()
+        t.join()
+        assert other == [default]

@@ -24,7 +24,8 @@ Torch tensors on the CPU outside autograd reach these kernels through zero-copy 
 views (``actloss._views``): the ``actloss.torch`` modules' forward and backward run here.
 
 Controls: ``ACTLOSS_FAST_PATH=0`` in the environment turns the fast path off,
-``actloss.fast.use(False)`` does so in code (also as a context manager), and
+``actloss.fast.use(False)`` does so in code for the current thread or task (also as a
+context manager), and
 ``actloss.fast.enabled()`` tells whether it is on. Threads follow numba's controls
 (``NUMBA_NUM_THREADS``, ``numba.set_num_threads``); results do not depend on them.
 The first call of each kernel compiles it (about 1-5 s per kernel and dtype); the
@@ -35,8 +36,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextvars import ContextVar
 from functools import cache
 from types import ModuleType
 from typing import Any
@@ -45,7 +46,12 @@ import numpy as np
 
 FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
-_enabled = os.environ.get("ACTLOSS_FAST_PATH", "1").strip().lower() not in ("0", "false", "off")
+# The switch is context-local (a ContextVar): ``use`` in one thread or asyncio task does not
+# change another's setting, and overlapping uses in two threads cannot leave it off.
+_ENABLED: ContextVar[bool] = ContextVar(
+    "actloss_fast_path",
+    default=os.environ.get("ACTLOSS_FAST_PATH", "1").strip().lower() not in ("0", "false", "off"),
+)
 
 
 @cache
@@ -59,30 +65,28 @@ def available() -> bool:
 
 
 def enabled() -> bool:
-    """True when the fast path is on and numba is available."""
-    return _enabled and available()
+    """True when the fast path is on (in this context) and numba is available."""
+    return _ENABLED.get() and available()
 
 
-@contextmanager
-def _restoring(previous: bool) -> Iterator[None]:
-    global _enabled
-    try:
-        yield
-    finally:
-        _enabled = previous
-
-
-def use(flag: bool) -> Any:
-    """Turn the fast path on or off; as a context manager, restore the old setting on exit.
+class use:
+    """Turn the fast path on or off in the current context (thread, asyncio task); as a
+    context manager, restore the previous setting on exit.
 
     >>> import actloss.fast
     >>> with actloss.fast.use(False):
     ...     actloss.fast.enabled()
     False
     """
-    global _enabled
-    previous, _enabled = _enabled, bool(flag)
-    return _restoring(previous)
+
+    def __init__(self, flag: bool) -> None:
+        self._token = _ENABLED.set(bool(flag))
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        _ENABLED.reset(self._token)
 
 
 @cache
@@ -94,8 +98,8 @@ def _module(kind: str) -> ModuleType:
 def eligible(x: Any, out_dtype: Any) -> bool:
     """Whether the compute array ``x`` can take the fast path."""
     return (
-        _enabled
-        and type(x) is np.ndarray
+        type(x) is np.ndarray  # first: traced tensors never reach the ContextVar below
+        and _ENABLED.get()
         and x.dtype in FAST_DTYPES
         and x.dtype == out_dtype
         and x.flags.c_contiguous
