@@ -85,7 +85,11 @@ def test_examples_ran_at_build_time(site):
 
 def test_errata_and_frameworks(site):
     text = (site / "functions" / "sigmoid.html").read_text(encoding="utf-8")
-    assert "Printed wrongly" in text and "actloss.torch.Sigmoid" in text and "actloss.jax.sigmoid" in text
+    assert (
+        "Printed wrongly" in text
+        and "actloss.torch.Sigmoid" in text
+        and "actloss.jax.sigmoid" in text
+    )
     assert "torch.sigmoid" in text or "torch.nn.functional.sigmoid" in text
 
 
