@@ -37,12 +37,24 @@ def _choices(p: Param) -> str:
     return "Literal[" + ", ".join(repr(c) for c in p.choices) + "]"
 
 
-class ParameterError(ValueError):
-    """An invalid parameter value."""
+class ParameterError(ValueError, TypeError):
+    """An invalid parameter: a value outside its constraint or of the wrong kind (the one
+    parameter-error type; catch it as ValueError or TypeError)."""
 
 
 @dataclass(frozen=True)
-class Kernels:
+class BaseKernels:
+    """What every entry's numerical definition has: its value kernel, a cross-parameter
+    check, and optionally the fused kernel of ``actloss.fast`` that computes it."""
+
+    value: Kernel
+    check_params: Callable[[Mapping[str, Any]], None] | None = None
+    # the entry's fused kernel in actloss.fast (None: the Array API definition only)
+    fused: Fused | None = None
+
+
+@dataclass(frozen=True)
+class Kernels(BaseKernels):
     """The numerical definition of an activation.
 
     Elementwise: ``value``, ``grad``, ``grad2``, optionally a fused
@@ -51,7 +63,6 @@ class Kernels:
     Vector-valued: ``value(xp, x, axis, **p)`` and ``vjp(xp, x, cotangent, axis, **p)``.
     """
 
-    value: Kernel
     grad: Kernel | None = None
     grad2: Kernel | None = None
     value_and_grad: Kernel | None = None
@@ -60,13 +71,10 @@ class Kernels:
     param_layouts: Mapping[str, Callable[[tuple[int, ...], tuple[int, ...]], tuple[int, ...]]] = (
         field(default_factory=dict)
     )
-    check_params: Callable[[Mapping[str, Any]], None] | None = None
     # f'(x) written in y = f(x) (elementwise) or ct @ J in y (vector): lets the adapters
     # save the output instead of the input, as PyTorch does for sigmoid, tanh, relu, ...
     output_grad: Kernel | None = None
     output_vjp: Kernel | None = None
-    # the entry's fused kernel in actloss.fast (None: the Array API definition only)
-    fused: Fused | None = None
 
 
 class Function:
@@ -75,7 +83,7 @@ class Function:
     def __init__(
         self,
         info: Info,
-        kernels: Kernels,
+        kernels: BaseKernels,
         preset: Mapping[str, Any] | None = None,
         alias: str | None = None,
     ) -> None:
@@ -185,10 +193,11 @@ class Function:
         }
         if self.kernels.check_params is not None:
             self.kernels.check_params(out)
-        if self.info.kind == "activation" and self.info.elementwise and like.ndim > 0:
+        kernels = self.kernels
+        if isinstance(kernels, Kernels) and self.info.elementwise and like.ndim > 0:
             for name, value in out.items():  # array parameters must broadcast to x
                 if B.is_array(value) and value.ndim > 0:
-                    layout = self.kernels.param_layouts.get(name)
+                    layout = kernels.param_layouts.get(name)
                     problem = B.param_shape_problem(tuple(value.shape), tuple(like.shape), layout)
                     if problem is not None:
                         raise ParameterError(
@@ -264,6 +273,8 @@ class Activation(Function):
     dtype (integer input is promoted to the default float; float16 and
     bfloat16 are computed in float32).
     """
+
+    kernels: Kernels
 
     @numpy_views
     def __call__(self, x: Any, /, **params: Any) -> Any:

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import _backend as B
 from . import fast as _fast
-from ._function import Function, Kernels, _convert_param
+from ._function import BaseKernels, Function, ParameterError, _convert_param
 from ._reduction import STANDARD_REDUCTIONS, Parts, _propagate_nan, _vjp_none, reduce
 from ._spec import Info
 from ._validation import (
@@ -52,14 +52,13 @@ class NoGradientError(TypeError):
 
 
 @dataclass(frozen=True)
-class LossKernels(Kernels):
+class LossKernels(BaseKernels):
     """``value`` is the kernel returning ``Parts``; ``inputs`` names the arrays of y_pred."""
 
     inputs: tuple[str, ...] = ("y_pred",)
     variadic: bool = False  # y_pred is a sequence of any length (regularizers)
     has_grad: bool = True
     class_axis: bool = False  # has an ``axis`` parameter: the class (event) axis of y_pred
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------ losses
@@ -77,7 +76,7 @@ class Loss(Function):
     def __init__(
         self,
         info: Info,
-        kernels: Kernels,
+        kernels: BaseKernels,
         preset: Mapping[str, Any] | None = None,
         alias: str | None = None,
         default_reduction: str = "mean",
@@ -282,7 +281,7 @@ class Loss(Function):
             if value is None and prm.default is None:
                 out[prm.name] = None
             elif prm.kind == "int" and value is not None and B.is_array(value):
-                raise ParamTypeError(
+                raise ParameterError(
                     f"{self.info.name}(): parameter {prm.name!r} must be an integer, got an array"
                 )
             else:
@@ -305,10 +304,6 @@ def _class_axis_last(
     if y_true is not None and tuple(y_true.shape) == tuple(x.shape):
         y_true = xp.moveaxis(y_true, a, -1)
     return [xp.moveaxis(x, a, -1)], y_true, a
-
-
-class ParamTypeError(TypeError):
-    """A parameter of the wrong type."""
 
 
 __all__ = [
