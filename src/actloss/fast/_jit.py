@@ -71,16 +71,21 @@ def _store(i, v, a, b, ct, y, d):
 
 
 def drop_stale_cache(directory: Path) -> None:
-    """Delete numba's cache files in ``directory`` when _vmath.py or _jit.py changed.
+    """Delete numba's cache files in ``directory`` when a helper the kernels inline changed
+    (_vmath.py, _lanes.py, _jit.py, or the constants of actloss/_numerics.py).
 
     numba keys a cached kernel on the kernel's own file only, so without this an edit
     of the helpers here would leave stale kernels in use. Call it for each directory
     holding kernel modules (this package's, and test modules that define kernels).
     """
     here = Path(__file__).parent
-    digest = hashlib.sha256(
-        (here / "_vmath.py").read_bytes() + (here / "_jit.py").read_bytes()
-    ).hexdigest()
+    helpers = [
+        here / "_vmath.py",
+        here / "_lanes.py",
+        here / "_jit.py",
+        here.parent / "_numerics.py",
+    ]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in helpers)).hexdigest()
     cache = directory / "__pycache__"
     stamp = cache / "actloss-fast-helpers.sha256"
     try:

@@ -6,7 +6,7 @@ row (the scratch row: each element takes one exp, also in the vjp) with its sum 
 the final pass. Softmax's vjp is y (ct - <ct, y>) with y = e / s and
 <ct, y> = <ct, e> / s; log_softmax's is ct - y sum(ct).
 
-Sums, dot products and maxima run in eight lanes (``_vmath.row_sum`` etc.: explicit
+Sums, dot products and maxima run in eight lanes (``_lanes.row_sum`` etc.: explicit
 8-wide LLVM vectors with float64 accumulators, so float32 rows of thousands keep
 float32 accuracy): they vectorize without reassociating floating-point additions, and
 the order of additions depends only on the row length, never on the machine or on
@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from . import _lanes as L
 from . import _vmath as V
 from ._jit import kernel
 from ._vmath import c, like
@@ -51,7 +52,7 @@ def _exp_row(x: Any, sign: Any, m: Any, e: Any) -> Any:
     else:
         for j in range(x.size):
             e[j] = V.exp(_shifted(sign * x[j], m))
-    return V.row_sum(e)
+    return L.row_sum(e)
 
 
 @njit(inline="always")
@@ -66,7 +67,7 @@ def softmax(x, ct, out, sign):
     g = like(x, sign)
     for r in range(x.shape[0]):
         xr, y = x[r], out[r]
-        m = V.row_max(xr, g)
+        m = L.row_max(xr, g)
         s = _exp_row(xr, g, m, y)
         inv = _inverse(s, g)
         if ct is None:
@@ -74,7 +75,7 @@ def softmax(x, ct, out, sign):
                 y[j] = y[j] * inv
         else:
             cr = ct[r]
-            dot = c(g, V.row_dot(cr, y) / s) if s > 0.0 else c(g, math.nan)
+            dot = c(g, L.row_dot(cr, y) / s) if s > 0.0 else c(g, math.nan)
             for j in range(y.size):
                 y[j] = g * ((y[j] * inv) * (cr[j] - dot))
 
@@ -85,7 +86,7 @@ def log_softmax(x, ct, out, sign):
     g = like(x, 1.0)
     for r in range(x.shape[0]):
         xr, y = x[r], out[r]
-        m = V.row_max(xr, g)
+        m = L.row_max(xr, g)
         s = _exp_row(xr, g, m, y)
         if ct is None:
             lse = c(g, np.log(s)) if s > 0.0 else c(g, math.nan)
@@ -98,6 +99,6 @@ def log_softmax(x, ct, out, sign):
         else:
             cr = ct[r]
             inv = _inverse(s, g)
-            total = c(g, V.row_sum(cr))
+            total = c(g, L.row_sum(cr))
             for j in range(y.size):
                 y[j] = cr[j] - (y[j] * inv) * total
