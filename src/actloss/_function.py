@@ -188,7 +188,7 @@ class Function:
         self._check_names(params)
         merged = {**self.info.defaults, **self.preset, **params}
         out = {
-            p.name: _convert_param(self.info.name, p, merged[p.name], xp, like)
+            p.name: convert_param(self.info.name, p, merged[p.name], xp, like)
             for p in self.info.params
         }
         if self.kernels.check_params is not None:
@@ -206,7 +206,7 @@ class Function:
         return out
 
 
-def _convert_param(fname: str, p: Param, value: Any, xp: Any, like: Any) -> Any:
+def convert_param(fname: str, p: Param, value: Any, xp: Any, like: Any) -> Any:
     def fail(what: str) -> ParameterError:
         return ParameterError(
             f"{fname}(): parameter {p.name!r} must be {p.describe_expected()}, got {what}"

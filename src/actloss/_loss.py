@@ -27,8 +27,8 @@ from typing import Any
 
 from . import _backend as B
 from . import fast as _fast
-from ._function import BaseKernels, Function, ParameterError, _convert_param
-from ._reduction import STANDARD_REDUCTIONS, Parts, _propagate_nan, _vjp_none, reduce
+from ._function import BaseKernels, Function, ParameterError, convert_param
+from ._reduction import STANDARD_REDUCTIONS, Parts, propagate_nan, reduce, vjp_none
 from ._spec import Info
 from ._validation import (
     REDUCTIONS,
@@ -221,7 +221,7 @@ class Loss(Function):
             preds, yt, moved = _class_axis_last(self.info.name, xp, preds, yt, p.pop("axis"))
         arg = preds if packed else preds[0]
         parts = self.kernels.value(xp, yt, arg, **p)
-        parts = _propagate_nan(xp, parts, yt, preds)
+        parts = propagate_nan(xp, parts, yt, preds)
         name = self.info.name
         if rows and (callable(parts.grad) or moved is not None):
             # coupled samples, or a class axis moved back: not rows along trailing axes
@@ -230,7 +230,7 @@ class Loss(Function):
         if cotangent is None:
             value, grad = reduce(xp, name, parts, reduction, sample_weight, want_grad, arg)
         else:
-            value, grad = _vjp_none(xp, name, parts, sample_weight, cotangent, arg)
+            value, grad = vjp_none(xp, name, parts, sample_weight, cotangent, arg)
         value = B.finish(xp, value, out_dtype)
         if grad is None:
             return value, None
@@ -285,7 +285,7 @@ class Loss(Function):
                     f"{self.info.name}(): parameter {prm.name!r} must be an integer, got an array"
                 )
             else:
-                out[prm.name] = _convert_param(self.info.name, prm, value, xp, like)
+                out[prm.name] = convert_param(self.info.name, prm, value, xp, like)
         if self.kernels.check_params is not None:
             self.kernels.check_params(out)
         return out

@@ -145,20 +145,20 @@ def safe_divide(xp: Any, num: Any, den: Any, mask: Any) -> Any:
 # W. J. Cody, "Rational Chebyshev approximations for the error function",
 # Math. Comp. 23 (1969) 631-637: the coefficient sets of SPECFUN's CALERF,
 # accurate to about 1e-16 relative in float64 over the whole real line.
-_A = (
+ERFC_A = (
     3.16112374387056560e00,
     1.13864154151050156e02,
     3.77485237685302021e02,
     3.20937758913846947e03,
     1.85777706184603153e-1,
 )
-_B = (
+ERFC_B = (
     2.36012909523441209e01,
     2.44024637934444173e02,
     1.28261652607737228e03,
     2.84423683343917062e03,
 )
-_C = (
+ERFC_C = (
     5.64188496988670089e-1,
     8.88314979438837594e00,
     6.61191906371416295e01,
@@ -169,7 +169,7 @@ _C = (
     1.23033935479799725e03,
     2.15311535474403846e-8,
 )
-_D = (
+ERFC_D = (
     1.57449261107098347e01,
     1.17693950891312499e02,
     5.37181101862009858e02,
@@ -179,7 +179,7 @@ _D = (
     3.43936767414372164e03,
     1.23033935480374942e03,
 )
-_P = (
+ERFC_P = (
     3.05326634961232344e-1,
     3.60344899949804439e-1,
     1.25781726111229246e-1,
@@ -187,7 +187,7 @@ _P = (
     6.58749161529837803e-4,
     1.63153871373020978e-2,
 )
-_Q = (
+ERFC_Q = (
     2.56852019228982242e00,
     1.87295284992346047e00,
     5.27905102951428412e-1,
@@ -199,33 +199,33 @@ _Q = (
 def _erf_small(xp: Any, x: Any) -> Any:
     """erf(x) for |x| <= 0.46875."""
     z = x * x
-    num = _A[4] * z
+    num = ERFC_A[4] * z
     den = z
     for i in range(3):
-        num = (num + _A[i]) * z
-        den = (den + _B[i]) * z
-    return x * (num + _A[3]) / (den + _B[3])
+        num = (num + ERFC_A[i]) * z
+        den = (den + ERFC_B[i]) * z
+    return x * (num + ERFC_A[3]) / (den + ERFC_B[3])
 
 
 def _erfcx_mid(xp: Any, y: Any) -> Any:
     """exp(y^2) erfc(y) for 0.46875 <= y <= 4."""
-    num = _C[8] * y
+    num = ERFC_C[8] * y
     den = y
     for i in range(7):
-        num = (num + _C[i]) * y
-        den = (den + _D[i]) * y
-    return (num + _C[7]) / (den + _D[7])
+        num = (num + ERFC_C[i]) * y
+        den = (den + ERFC_D[i]) * y
+    return (num + ERFC_C[7]) / (den + ERFC_D[7])
 
 
 def _erfcx_tail(xp: Any, y: Any) -> Any:
     """exp(y^2) erfc(y) for y >= 4."""
     z = 1.0 / (y * y)
-    num = _P[5] * z
+    num = ERFC_P[5] * z
     den = z
     for i in range(4):
-        num = (num + _P[i]) * z
-        den = (den + _Q[i]) * z
-    return (INV_SQRT_PI - z * (num + _P[4]) / (den + _Q[4])) / y
+        num = (num + ERFC_P[i]) * z
+        den = (den + ERFC_Q[i]) * z
+    return (INV_SQRT_PI - z * (num + ERFC_P[4]) / (den + ERFC_Q[4])) / y
 
 
 def _exp_neg_square(xp: Any, y: Any) -> Any:

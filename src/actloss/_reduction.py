@@ -95,7 +95,7 @@ def _times_rows(xp: Any, g: Any, c: Any) -> Any:
     return g * xp.reshape(c, tuple(c.shape) + (1,) * extra) if extra > 0 else g * c
 
 
-def _vjp_none(
+def vjp_none(
     xp: Any, name: str, parts: Parts, sample_weight: Any, cotangent: Any, y_pred: Any
 ) -> tuple[Any, Any]:
     """The "none" value and the gradient of sum(cotangent * value) (for ``Loss.vjp``)."""
@@ -133,7 +133,7 @@ def _sample_weight(xp: Any, name: str, sample_weight: Any, loss: Any) -> Any:
     return xp.reshape(s, shape + (1,) * (len(lshape) - len(shape)))
 
 
-def _propagate_nan(xp: Any, parts: Parts, y_true: Any, preds: list[Any]) -> Parts:
+def propagate_nan(xp: Any, parts: Parts, y_true: Any, preds: list[Any]) -> Parts:
     """A sample whose inputs hold NaN has a NaN loss and NaN gradient row (never dropped).
 
     Applied to separable kernels (array gradients) whose y_pred rows line up with the

@@ -264,8 +264,13 @@ def _loss_section(fn: Any, order: int, xs: np.ndarray, p: dict[str, Any], target
     tried = []
     # Try each layout on the whole range, then on x >= 0 and x > 0 (losses such as
     # MSLE or Poisson are defined for non-negative predictions only).
-    domains = [("", xs), (", x >= 0", xs[xs >= 0]), (", x > 0", xs[xs > 0]),
-               (", x < 0", xs[xs < 0]), (", 0 < x < 1", xs[(xs > 0) & (xs < 1)])]  # fmt: skip
+    domains = [
+        ("", xs),
+        (", x >= 0", xs[xs >= 0]),
+        (", x > 0", xs[xs > 0]),
+        (", x < 0", xs[xs < 0]),
+        (", 0 < x < 1", xs[(xs > 0) & (xs < 1)]),
+    ]
     for (where, xs_try), layout in itertools.product(domains, _layouts(fn)):
         if xs_try.size == 0 or (where and xs_try.size == xs.size):
             continue
@@ -299,8 +304,32 @@ def _loss_section(fn: Any, order: int, xs: np.ndarray, p: dict[str, Any], target
 
 
 # ------------------------------------------------------------------------ parameters
-_NICE = (-2.0, -1.0, -0.5, -0.2, -0.1, -0.05, -0.01, 0.0, 0.01, 0.05, 0.1, 0.2, 0.25, 0.3,
-         0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 8.0, 10.0)  # fmt: skip
+_NICE = (
+    -2.0,
+    -1.0,
+    -0.5,
+    -0.2,
+    -0.1,
+    -0.05,
+    -0.01,
+    0.0,
+    0.01,
+    0.05,
+    0.1,
+    0.2,
+    0.25,
+    0.3,
+    0.5,
+    0.75,
+    1.0,
+    1.5,
+    2.0,
+    3.0,
+    4.0,
+    5.0,
+    8.0,
+    10.0,
+)
 
 
 def sweepable(fn: Function) -> list[str]:

@@ -110,8 +110,12 @@ def test_loss_values_gradients_and_config(fn: al.Function) -> None:
     arg = type(y_pred)(preds) if isinstance(y_pred, (tuple, list)) else preds[0]
     core_params = {k: np.asarray(v) if isinstance(v, list) else v for k, v in params.items()}
     per_sample = loss.call(y_true, arg)
-    expected = fn(y_true, type(arg)(p.detach() for p in preds) if isinstance(arg, (tuple, list))
-                  else arg.detach(), reduction="none", **core_params)  # fmt: skip
+    expected = fn(
+        y_true,
+        type(arg)(p.detach() for p in preds) if isinstance(arg, (tuple, list)) else arg.detach(),
+        reduction="none",
+        **core_params,
+    )
     elementwise = preds[0].ndim >= 2 and tuple(expected.shape) == tuple(preds[0].shape)
     last = preds[0].shape[-1] if elementwise else 1
     torch.testing.assert_close(

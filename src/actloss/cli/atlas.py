@@ -20,14 +20,21 @@ def atlas_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "atlas.html"
     ),
-    claims: Annotated[Path, typer.Option("--claims",
-        help="Folder of `actloss claims` results for the Claims section (errata always).")] = Path(
-        "actloss-claims"),
-    results: Annotated[Path, typer.Option("--results",
-        help="Folder of `actloss compare` results for the Lab results section.")] = Path(
-        "actloss-results"),
+    claims: Annotated[
+        Path,
+        typer.Option(
+            "--claims",
+            help="Folder of `actloss claims` results for the Claims section (errata always).",
+        ),
+    ] = Path("actloss-claims"),
+    results: Annotated[
+        Path,
+        typer.Option(
+            "--results", help="Folder of `actloss compare` results for the Lab results section."
+        ),
+    ] = Path("actloss-results"),
     as_json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Write the atlas: one self-contained HTML page with every function, plots and sliders."""
     from ..atlas import build
 

@@ -25,8 +25,11 @@ EXAMPLES = (
 FORMATS = (".png", ".svg", ".pdf")
 
 # Where each kind of loss input is defined (open ends are kept just inside).
-_DOMAINS = {"probabilities": (0.0, 1.0), "log_probabilities": (-math.inf, 0.0),
-            "distances": (0.0, math.inf)}  # fmt: skip
+_DOMAINS = {
+    "probabilities": (0.0, 1.0),
+    "log_probabilities": (-math.inf, 0.0),
+    "distances": (0.0, math.inf),
+}
 
 
 def default_path(names: list[str], derivative: bool, second: bool) -> Path:
@@ -82,8 +85,9 @@ def plot_command(
     """Plot functions (and derivatives) side by side or overlaid; losses against the prediction."""
     fns = list(dict.fromkeys(lookup(n) for n in names))
     if len({fn.info.kind for fn in fns}) > 1:
-        raise CliError("cannot plot activations and losses on the same axes",
-                       "plot them in two commands")  # fmt: skip
+        raise CliError(
+            "cannot plot activations and losses on the same axes", "plot them in two commands"
+        )
     if x_range is not None and not (all(map(math.isfinite, x_range)) and x_range[0] < x_range[1]):
         raise CliError(f"--x-range needs LOW < HIGH, got {x_range[0]:g} {x_range[1]:g}")
     path = out or default_path([fn.name for fn in fns], derivative, second_derivative)

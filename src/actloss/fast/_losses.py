@@ -24,7 +24,7 @@ documentation; T.-Y. Lin et al., Focal Loss for Dense Object Detection, ICCV 201
 The formulas follow the Array API definitions in ``actloss.losses`` (the reference
 they are tested against) operation by operation, so that NaN, inf and the limits at
 logits of +-1e4 come out as there: a NaN prediction or target gives a NaN loss and
-gradient (``_propagate_nan`` in ``actloss._loss``).
+gradient (``propagate_nan`` in ``actloss._reduction``).
 """
 
 # mypy: ignore-errors

@@ -50,7 +50,13 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic, overload
 
-from .._numerics import _A, _B, _C, _D, _P, _Q, INV_SQRT_PI
+from .._numerics import ERFC_A as _A
+from .._numerics import ERFC_B as _B
+from .._numerics import ERFC_C as _C
+from .._numerics import ERFC_D as _D
+from .._numerics import ERFC_P as _P
+from .._numerics import ERFC_Q as _Q
+from .._numerics import INV_SQRT_PI
 
 _INV_SQRT2 = 0.7071067811865476
 _INV_SQRT_2PI = 0.3989422804014327

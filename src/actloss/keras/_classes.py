@@ -78,8 +78,10 @@ class ActivationLayer(keras.layers.Layer):
         check = {p.name: self._actloss_config[p.name] for p in self.function.info.params}
         check.pop("axis", None)
         if any(p.kind == "array" for p in self.function.info.params):
-            check = {k: np.asarray(v, dtype=float) if isinstance(v, list) else v
-                     for k, v in check.items()}  # fmt: skip
+            check = {
+                k: np.asarray(v, dtype=float) if isinstance(v, list) else v
+                for k, v in check.items()
+            }
         self.function.resolve_params(check, xnp, np.zeros(()))
         self._learnable = [p for p in self.function.info.params if p.learnable]
 
@@ -204,8 +206,10 @@ class LossBase(keras.losses.Loss):
         )
         self.from_logits = bool(values.pop("from_logits", True))
         self._actloss_config = {k: _plain(v) for k, v in values.items()}
-        check = {k: np.asarray(v, dtype=float) if isinstance(v, list) else v
-                 for k, v in self._actloss_config.items()}  # fmt: skip
+        check = {
+            k: np.asarray(v, dtype=float) if isinstance(v, list) else v
+            for k, v in self._actloss_config.items()
+        }
         self.function.resolve_params(check, xnp, np.zeros(()))
 
     def params(self) -> dict[str, Any]:
