@@ -21,6 +21,7 @@ import numpy as np
 from . import _backend as B
 from . import _checks
 from . import fast as _fast
+from ._docstring import render_docstring
 from ._numerics import unbroadcast
 from ._spec import Fused, Info, Param
 from ._views import numpy_views
@@ -424,11 +425,6 @@ class Activation(Function):
         return grads
 
     # ------------------------------------------------------------------ reference path
-    def plan(self, **params: Any) -> Plan:
-        """This function with ``params`` validated and resolved once, for repeated calls
-        on prepared inputs (see ``Plan``); the adapters' per-call path."""
-        return Plan(self, params)
-
     def _reference_value(self, xp: Any, x: Any, p: Mapping[str, Any], axis: int | None) -> Any:
         """The Array API definition's value on a compute-dtype input (NaN kept)."""
         if self.info.elementwise:
@@ -471,7 +467,7 @@ class Activation(Function):
         if args is None:
             return None
         kernel, p0, p1 = args
-        return _fast_run().elementwise(kernel, x, p0, p1, ct, *out, value_only=value_only)
+        return fast_runner().elementwise(kernel, x, p0, p1, ct, *out, value_only=value_only)
 
     def _fast_rows(self, x: Any, dtype: Any, axis: int, ct: Any, out: Any = None) -> Any:
         """f(x) (``ct`` None) or the vjp along the contiguous last axis by a row kernel; None:
@@ -483,7 +479,7 @@ class Activation(Function):
         rows = _fast.rowwise_args(self)
         if rows is None:
             return None
-        return _fast_run().rowwise(rows[0], x, ct, rows[1], out)
+        return fast_runner().rowwise(rows[0], x, ct, rows[1], out)
 
     def _require_elementwise(self, what: str) -> None:
         if not self.info.elementwise:
@@ -494,99 +490,8 @@ class Activation(Function):
             )
 
 
-_FLOAT64_SCALAR = np.zeros((), dtype=np.float64)  # ``like`` for array parameters of a Plan
-_ONE_CHUNK = 1 << 16  # elements a Plan computes in one kernel call (fast/_threads.GRAIN)
-
-
-class Plan:
-    """An activation with its parameters resolved once: the per-call path of trusted callers.
-
-    The adapters (``actloss.torch`` modules, the lab) build one per object; a call then
-    only picks the code that runs, with no validation and no parameter resolution:
-
-    1. a fused kernel of ``actloss.fast`` when the entry has one, its parameters are
-       scalars and ``x`` is a C-contiguous NumPy float32/float64 array;
-    2. else the entry's Array API definition on ``x``'s namespace (NaN kept for
-       elementwise entries), the same code the public methods run.
-
-    ``x`` must already be in its compute dtype (float32 for half-precision input).
-    Array-valued parameters (per-channel weights, learnable tensors) are passed per
-    call as ``tensors`` and always take the Array API definition.
-    """
-
-    __slots__ = ("axis", "fn", "from_output", "fused", "params", "rows", "saves_output")
-
-    def __init__(self, fn: Activation, params: Mapping[str, Any], fused: bool = True) -> None:
-        self.fn = fn
-        resolved = fn.resolve_params(params, B.namespace(), _FLOAT64_SCALAR)
-        self.axis: int | None = resolved.pop("axis", None)
-        self.params = resolved
-        self.fused: tuple[Any, float, float] | None = None
-        self.rows: tuple[Any, float] | None = None
-        self.from_output: tuple[Any, float, float] | None = None
-        k = fn.kernels
-        # the derivative is stated in the output: adapters save y, not x
-        self.saves_output = (k.output_grad if fn.info.elementwise else k.output_vjp) is not None
-        if fused and _fast.enabled():
-            if fn.info.elementwise:
-                self.fused = _fast.elementwise_args(fn, resolved)
-                self.from_output = _fast.output_args(fn, resolved)
-            else:
-                self.rows = _fast.rowwise_args(fn)
-
-    def output_vjp(self, xp: Any, y: Any, ct: Any) -> Any:
-        """ct @ J from the saved output ``y`` (entries with ``output_grad``/``output_vjp``)."""
-        if self.from_output is not None and self._fast_ok(y):
-            k, p0, p1 = self.from_output
-            if y.size <= _ONE_CHUNK:
-                d = np.empty_like(y)
-                c = np.ascontiguousarray(ct, dtype=y.dtype)
-                k(y.reshape(-1), c.reshape(-1), d.reshape(-1), p0, p1)
-                return d
-            return _fast_run().from_output(k, y, ct, p0, p1)
-        return self.fn._output_vjp(xp, y, ct, self.params, self.axis)
-
-    def static_params(self) -> dict[str, Any]:
-        """The resolved parameters as keyword arguments of the public methods."""
-        return self.params if self.axis is None else {**self.params, "axis": self.axis}
-
-    def _fast_ok(self, x: Any) -> bool:
-        return _fast.eligible(x, x.dtype)
-
-    def value(self, xp: Any, x: Any, **tensors: Any) -> Any:
-        """f(x)."""
-        if self.fused is not None and not tensors and self._fast_ok(x):
-            k, p0, p1 = self.fused
-            if x.size <= _ONE_CHUNK:  # a training step's tensor: one kernel call, no chunks
-                y = np.empty_like(x)
-                k(x.reshape(-1), None, y.reshape(-1), None, p0, p1)
-                return y
-            return _fast_run().elementwise(k, x, p0, p1, value_only=True)[0]
-        if self.rows is not None and self._rows_ok(x):
-            return _fast_run().rowwise(self.rows[0], x, None, self.rows[1])
-        return self.fn._reference_value(xp, x, {**self.params, **tensors}, self.axis)
-
-    def vjp(self, xp: Any, x: Any, ct: Any, **tensors: Any) -> Any:
-        """ct @ J (for elementwise entries: ct * f'(x)); ``ct`` in x's dtype."""
-        if self.fused is not None and not tensors and self._fast_ok(x):
-            k, p0, p1 = self.fused
-            if x.size <= _ONE_CHUNK:
-                d = np.empty_like(x)
-                c = np.ascontiguousarray(ct, dtype=x.dtype)
-                k(x.reshape(-1), c.reshape(-1), None, d.reshape(-1), p0, p1)
-                return d
-            return _fast_run().elementwise(k, x, p0, p1, ct)[1]
-        if self.rows is not None and self._rows_ok(x):
-            return _fast_run().rowwise(self.rows[0], x, ct, self.rows[1])
-        return self.fn._reference_vjp(xp, x, ct, {**self.params, **tensors}, self.axis)
-
-    def _rows_ok(self, x: Any) -> bool:
-        assert self.axis is not None
-        return x.ndim > 0 and x.size > 0 and self.axis % x.ndim == x.ndim - 1 and self._fast_ok(x)
-
-
 @functools.cache
-def _fast_run() -> Any:
+def fast_runner() -> Any:
     """The fast path's runner (imports numba on first use)."""
     from .fast import _run
 
@@ -603,45 +508,3 @@ def _check_axis(name: str, x: Any, axis: int) -> None:
         raise ValueError(f"{name}(): axis {axis} is out of range for an input with {x.ndim} dims")
     if x.ndim == 0:
         raise ValueError(f"{name}() needs at least a 1-d input, got a 0-d array")
-
-
-# ------------------------------------------------------------------------ docstrings
-def render_docstring(info: Info) -> str:
-    """The entry's docstring, generated from the spec in a fixed order: title; formula,
-    derivatives (LaTeX, as in ``info``); Args with defaults and constraints; Returns; range
-    and aliases; conventions of other frameworks; references."""
-    lines = [info.summary, "", f".. math:: {info.formula}"]
-    if info.derivative:
-        lines += ["", "Derivative:", "", f".. math:: {info.derivative}"]
-    if info.second_derivative:
-        lines += ["", "Second derivative:", "", f".. math:: {info.second_derivative}"]
-    loss = info.kind == "loss"
-    lines += ["", "Args:"]
-    if loss:
-        lines += [
-            "    y_true: The targets (labels, probabilities or values, as the loss takes them).",
-            f"    y_pred: The predictions ({info.y_pred_kind or 'values'}).",
-            "    reduction: 'mean', 'sum' or 'none' (one value per sample).",
-            "    sample_weight: Per-sample weights, broadcast from the leading axes (None: 1).",
-        ]
-    else:
-        shape = "any shape" if info.elementwise else f"at least 1-d; {info.axis_semantics}"
-        lines.append(f"    x: The input array ({shape}); any Array API library.")
-    for p in info.params:
-        lines.append(
-            f"    {p.name}: {p.doc} Default {p.default!r}; must be {p.describe_expected()}."
-        )
-    lines += ["", "Returns:"]
-    if loss:
-        lines.append("    The reduced loss (a 0-d array), or one value per sample for 'none'.")
-    else:
-        lines.append("    An array of x's shape, library, device and floating dtype.")
-    if info.output_range is not None:
-        lines += ["", f"Range: {info.range_text or info.output_range}."]
-    if info.aliases:
-        lines += [f"Aliases: {', '.join(info.aliases)}."]
-    if info.conventions:
-        lines += ["", "Conventions:"] + [f"    {c}" for c in info.conventions]
-    if info.references:
-        lines += ["", "References:"] + [f"    {r}" for r in info.references]
-    return "\n".join(lines)

@@ -49,7 +49,8 @@ import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
-from .._function import Activation, Plan
+from .._function import Activation
+from .._plan import Plan
 
 HALF = (torch.float16, torch.bfloat16)
 FAST = (torch.float32, torch.float64)
@@ -270,10 +271,10 @@ def plan_for(fn: Activation, static: tuple[tuple[str, Any], ...]) -> Plan:
         key = (fn, static)
         hash(key)
     except TypeError:
-        return fn.plan(**dict(static))
+        return Plan(fn, dict(static))
     plan = _PLANS.get(key)
     if plan is None:
-        plan = _PLANS[key] = fn.plan(**dict(static))
+        plan = _PLANS[key] = Plan(fn, dict(static))
     return plan
 
 

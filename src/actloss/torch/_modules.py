@@ -20,7 +20,8 @@ import torch
 from torch import nn
 
 from .._classnames import class_name
-from .._function import Activation, Plan
+from .._function import Activation
+from .._plan import Plan
 from .._spec import Param
 from ._autograd import plan_for, run
 
