@@ -114,7 +114,7 @@ def default_float(xp: Any, like: Any = None) -> Any:
 
 
 def is_floating(xp: Any, dtype: Any) -> bool:
-    if xp is _NP and isinstance(dtype, np.dtype):
+    if (xp is _NP or xp is np) and isinstance(dtype, np.dtype):  # NumPy: no isdtype call
         return dtype.kind == "f"
     try:
         return bool(xp.isdtype(dtype, "real floating"))
@@ -123,7 +123,7 @@ def is_floating(xp: Any, dtype: Any) -> bool:
 
 
 def is_integral(xp: Any, dtype: Any) -> bool:
-    if xp is _NP and isinstance(dtype, np.dtype):
+    if (xp is _NP or xp is np) and isinstance(dtype, np.dtype):
         return dtype.kind in "iu"
     try:
         return bool(xp.isdtype(dtype, "integral"))

@@ -60,6 +60,8 @@ def _view(t: Any, torch: Any) -> np.ndarray:
 
 
 def _convert(value: Any, torch: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):  # most keyword arguments
+        return value
     if is_torch(value):
         return _view(value, torch)
     if isinstance(value, (tuple, list)) and any(is_torch(v) for v in value):
