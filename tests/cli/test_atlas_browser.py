@@ -12,24 +12,14 @@ committed; the time is recorded, not asserted).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
+from _browser import ARGS, CHROMIUM
 
 import actloss as al
 from actloss.atlas import data as atlas_data
 
-CHROMIUM = os.environ.get("ACTLOSS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIDTHS = (400, 1400)
 

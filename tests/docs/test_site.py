@@ -14,7 +14,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _browser import ARGS, CHROMIUM
 
 import actloss as al
 from actloss import curves
@@ -113,15 +113,6 @@ def test_offline(site):
 
 
 # ------------------------------------------------------------------------------ in a browser
-CHROMIUM = os.environ.get("ACTLOSS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
