@@ -73,16 +73,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "fast_path" in metafunc.fixturenames and metafunc.config.getoption("--fast-path") == "both":
+    if (
+        "fast_path" in metafunc.fixturenames
+        and metafunc.config.getoption("--fast-path") == "both"
+        and metafunc.definition.get_closest_marker("fused_path") is None
+    ):
         metafunc.parametrize("fast_path", ["on", "off"], indirect=True, ids=lambda m: f"fast-{m}")
 
 
 @pytest.fixture(autouse=True)
 def fast_path(request: pytest.FixtureRequest) -> Any:
-    """The fast-path setting of this test: --fast-path's, or this parametrization's."""
+    """The fast-path setting of this test: --fast-path's, or this parametrization's; "on"
+    for the tests of actloss.fast itself (marked ``fused_path``), whatever the option."""
     import actloss.fast
 
     mode = getattr(request, "param", request.config.getoption("--fast-path"))
+    if request.node.get_closest_marker("fused_path") is not None:
+        mode = "on"
     if mode in ("on", "off"):
         with actloss.fast.use(mode == "on"):
             yield mode

@@ -24,6 +24,8 @@ import torch
 import actloss as al
 import actloss.fast as fast
 
+pytestmark = pytest.mark.fused_path  # tests of actloss.fast: the fast path on
+
 RTOL = {"float32": 2e-6, "float64": 1e-11}
 DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
 REDUCTIONS = ("mean", "sum", "none")

@@ -24,6 +24,8 @@ from actloss import _backend as B
 from actloss._plan import Plan
 from actloss.fast import _run, _threads
 
+pytestmark = pytest.mark.fused_path  # tests of actloss.fast: the fast path on
+
 RTOL = {"float32": 2e-6, "float64": 1e-10}
 # Absolute floor. float32 results below 1e-42 lie deep in the subnormal range, where an
 # intermediate such as exp(-2|x|) keeps only a few significant bits: NumPy's float32
