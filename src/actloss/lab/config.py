@@ -32,8 +32,10 @@ DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
 )
 LR_DECAYS = ("cosine",)
 DTYPES = ("float32", "float64")
-INITS = ("glorot_uniform", "he_uniform", "he_normal", "normal")
-"""``normal``: plain N(0, 1) weights (``torch.nn.init.normal_``'s default), no fan scaling."""
+INITS = ("glorot_uniform", "he_uniform", "he_normal", "normal", "standard_uniform")
+"""``normal``: plain N(0, 1) weights (``torch.nn.init.normal_``'s default), no fan scaling.
+``standard_uniform``: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), the "standard" initialization of
+Glorot & Bengio (2010, eq. 1) and the weights of ``torch.nn.Linear``'s default."""
 
 
 class ConfigError(ValueError):
@@ -78,6 +80,8 @@ class Config:
             object.__setattr__(self, "hidden", tuple(parse_fn(h) for h in self.hidden))
         if any(isinstance(p, (str, Mapping)) for p in self.pairs):  # "hinge:tanh"
             object.__setattr__(self, "pairs", tuple(parse_pair(p) for p in self.pairs))
+        if isinstance(self.optimizer, str) and "(" in self.optimizer:  # "sgd(momentum=0.9)"
+            object.__setattr__(self, "optimizer", optimizer_label(*parse_optimizer(self.optimizer)))
         validate(self)
 
 
@@ -98,7 +102,11 @@ def parse_fn(text: str | Mapping[str, Any] | Sequence[Any]) -> FnSpec:
     m = _SPEC.match(text)
     if m is None:
         raise ConfigError(f"cannot read {text!r}; expected NAME or NAME(param=value, ...)")
-    name, args = m.group(1), m.group(2)
+    return canonical(m.group(1), _parse_args(text, m.group(2)))
+
+
+def _parse_args(text: str, args: str | None) -> dict[str, Any]:
+    """The keyword arguments ``args`` of ``text`` (``NAME(args)``) as Python literals."""
     params: dict[str, Any] = {}
     if args and args.strip():
         try:
@@ -112,7 +120,7 @@ def parse_fn(text: str | Mapping[str, Any] | Sequence[Any]) -> FnSpec:
                 params[kw.arg] = ast.literal_eval(kw.value)
         except (SyntaxError, ValueError) as exc:
             raise ConfigError(f"cannot read the parameters of {text!r}: {exc}") from None
-    return canonical(name, params)
+    return params
 
 
 def canonical(name: str, params: Mapping[str, Any]) -> FnSpec:
@@ -225,10 +233,50 @@ FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "outlier_fraction": (_optional(_in(0, 1, "[)")), "None or a number in [0, 1)"),
     "minority_fraction": (_optional(_in(0, 0.5, "(]")), "None or a number in (0, 0.5]"),
     "optimizer": (
-        lambda v: isinstance(v, str) and v.lower() in OPTIMIZERS,
-        "one of " + ", ".join(OPTIMIZERS),
+        lambda v: isinstance(v, str) and _optimizer_ok(v),
+        "one of " + ", ".join(OPTIMIZERS) + " with optional arguments, e.g. 'sgd(momentum=0.9)'",
     ),
 }
+
+
+def parse_optimizer(text: str) -> tuple[str, dict[str, Any]]:
+    """``"sgd(momentum=0.9)"`` -> ``("sgd", {"momentum": 0.9})``; arguments given by name.
+
+    The name is one of ``OPTIMIZERS`` (any case); the arguments must be keyword arguments of
+    that ``torch.optim`` class other than the parameters and the learning rate.
+    """
+    m = _SPEC.match(text)
+    if m is None or m.group(1).lower() not in OPTIMIZERS:
+        raise ConfigError(
+            f"optimizer must be one of {', '.join(OPTIMIZERS)} with optional arguments, "
+            f"e.g. 'sgd(momentum=0.9)', got {text!r}"
+        )
+    params = _parse_args(text, m.group(2))
+    import inspect
+
+    allowed = set(inspect.signature(optimizer_class(m.group(1))).parameters) - {"params", "lr"}
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"optimizer {m.group(1).lower()!r} takes no argument {unknown[0]!r}; "
+            f"it takes {', '.join(sorted(allowed))}"
+        )
+    return m.group(1).lower(), params
+
+
+def optimizer_label(name: str, params: Mapping[str, Any]) -> str:
+    """The canonical spelling: ``sgd(momentum=0.9, nesterov=True)`` (arguments sorted)."""
+    if not params:
+        return name
+    return f"{name}({', '.join(f'{k}={v!r}' for k, v in sorted(params.items()))})"
+
+
+def _optimizer_ok(text: str) -> bool:
+    try:
+        parse_optimizer(text)
+    except ConfigError:
+        return False
+    return True
 
 
 def _need(ok: bool, field: str, expected: str, got: Any) -> None:

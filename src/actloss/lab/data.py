@@ -20,6 +20,7 @@ import numpy as np
 DATASETS: dict[str, tuple[str, str]] = {
     "classification": ("binary", "make_classification(n_samples=1000, n_features=20)"),
     "imbalanced": ("binary", "make_classification, 20 features, 90/10 classes"),
+    "rare": ("binary", "make_classification, 20 features, no label noise, 1% class 1"),
     "moons": ("binary", "make_moons(noise=0.2)"),
     "circles": ("binary", "make_circles(noise=0.1, factor=0.5)"),
     "breast_cancer": ("binary", "load_breast_cancer (569 samples, 30 features)"),
@@ -73,6 +74,11 @@ def _raw(
     if name == "imbalanced" and minority_fraction is not None:
         w = [1.0 - minority_fraction, minority_fraction]
         return ds.make_classification(n_samples=n, n_features=20, weights=w, random_state=seed)
+    if name == "rare":  # no flipped labels (flip_y=0): at 1:1000 they would outnumber class 1
+        f = 0.01 if minority_fraction is None else minority_fraction
+        return ds.make_classification(
+            n_samples=n, n_features=20, weights=[1.0 - f, f], flip_y=0.0, random_state=seed
+        )
     if name == "regression_outliers" and not contaminate:
         return ds.make_regression(n_samples=n, n_features=20, noise=10.0, random_state=seed)
     if name == "classification":
@@ -124,7 +130,7 @@ def load(
     ``outlier_fraction`` (``regression_outliers`` only): the data are generated
     clean and that fraction of the *training and validation* targets is moved by
     +-10 standard deviations, so the test set stays clean. ``minority_fraction``
-    (``imbalanced`` only): the share of class 1 instead of 0.1.
+    (``imbalanced``, ``rare``): the share of class 1 instead of 0.1 (``rare``: 0.01).
     """
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler

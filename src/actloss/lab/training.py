@@ -39,7 +39,7 @@ import torch
 
 from . import data as D
 from . import functions as F
-from .config import optimizer_class
+from .config import optimizer_class, parse_optimizer
 from .runs import Run
 
 EpochHook = Callable[[int, np.ndarray], None]
@@ -79,6 +79,9 @@ def initial_weights(run: Run, dims: Sequence[int], generator: torch.Generator) -
             w = w * limit
         elif run.init == "normal":  # plain N(0, 1), torch.nn.init.normal_'s default
             w = torch.randn(fan_in, fan_out, generator=generator, dtype=torch.float64)
+        elif run.init == "standard_uniform":  # U(+-1/sqrt(fan_in)), Glorot & Bengio's "standard"
+            w = torch.rand(fan_in, fan_out, generator=generator, dtype=torch.float64) * 2 - 1
+            w = w / math.sqrt(fan_in)
         else:  # he_normal
             w = torch.randn(fan_in, fan_out, generator=generator, dtype=torch.float64)
             w = w * math.sqrt(2.0 / fan_in)
@@ -147,11 +150,12 @@ def make_optimizer(name: str, params: list[torch.Tensor], lr: float) -> torch.op
     updates each model as its own optimizer would; the fused CPU kernels (Adam,
     AdamW, SGD, Adagrad) compute the same update with fewer passes.
     """
+    name, kw = parse_optimizer(name)  # "sgd(momentum=0.9)": the class and its arguments
     cls = optimizer_class(name)
     try:
-        return cls(params, lr=lr, fused=True)
+        return cls(params, lr=lr, fused=True, **kw)
     except (TypeError, RuntimeError, ValueError):  # no fused variant of this optimizer
-        return cls(params, lr=lr)
+        return cls(params, lr=lr, **kw)
 
 
 # --------------------------------------------------------------------------- training
