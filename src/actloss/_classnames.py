@@ -2,10 +2,10 @@
 
 ``relu -> ReLU``, ``leaky_relu -> LeakyReLU``, ``focal -> FocalLoss``: each
 ``_``-separated word is capitalized, except the words in ``WORDS`` (PyTorch's
-spelling of acronyms) and the whole names in ``NAMES`` (where PyTorch's class
-name is not the capitalized words, e.g. ``hard_swish -> Hardswish``). Loss
-classes end in ``Loss`` (regularizers do not: ``L2Penalty``). Both adapters
-(PyTorch and Keras) use these names.
+spelling of acronyms: a rule for words, which any new name may use). An entry whose
+class name is not the capitalized words declares it (``Info.class_name``, e.g.
+``hard_swish -> Hardswish``). Loss classes end in ``Loss`` (regularizers do not:
+``L2Penalty``). Both adapters (PyTorch and Keras) use these names.
 """
 
 from __future__ import annotations
@@ -47,26 +47,12 @@ WORDS = {
     "multiclass": "MultiClass",
 }
 
-# Whole catalog names whose class name is not the capitalized words (PyTorch's names).
-NAMES = {
-    "hard_swish": "Hardswish",
-    "hard_sigmoid": "Hardsigmoid",
-    "hard_tanh": "Hardtanh",
-    "binary_cross_entropy": "BCELoss",
-    "binary_cross_entropy_with_logits": "BCEWithLogitsLoss",
-    "kl_divergence": "KLDivLoss",
-    # torch.nn.L1Loss is the mean absolute error; the catalog's l1/l2 are the tutorials' sums.
-    "mae": "L1Loss",
-    "l1": "L1SumLoss",
-    "l2": "L2SumLoss",
-}
-
 
 def class_name(fn: Function) -> str:
     """The adapter class name of a catalog entry."""
     name = fn.info.name
-    if name in NAMES:
-        return NAMES[name]
+    if fn.info.class_name:  # an irregular spelling, declared on the entry
+        return fn.info.class_name
     words = "".join(WORDS.get(w, w[:1].upper() + w[1:]) for w in name.split("_"))
     loss = fn.info.kind == "loss" and fn.info.family != "regularizer"
     # "Loss" once: sparsemax_loss -> SparsemaxLoss (not SparsemaxLossLoss)

@@ -21,7 +21,7 @@ import numpy as np
 from . import _backend as B
 from . import _checks
 from . import fast as _fast
-from ._docstring import render_docstring
+from ._docstring import GeneratedDoc, example_source, render_docstring, run_example
 from ._numerics import unbroadcast
 from ._spec import Fused, Info, Param
 from ._views import numpy_views
@@ -93,8 +93,27 @@ class Function:
         self.preset = dict(preset or {})
         self._alias = alias
         self._resolved: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self.__doc__ = render_docstring(info)
         self.__signature__ = self._signature()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        setattr(cls, "__doc__", GeneratedDoc(cls.__dict__.get("__doc__")))  # noqa: B010
+
+    def render_doc(self) -> str:
+        """The generated docstring (``__doc__``): rendered from the spec on first access,
+        its example run on the Array API definition (no fused kernel is compiled for it)."""
+        sig = self.__signature__
+        plain = [p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values()]
+        call = f"{self._alias or self.info.name}{sig.replace(parameters=plain)}"
+        getter = f"al.get({self._alias or self.info.name!r})"
+        if self.preset and not self._alias:
+            getter += "".join(f".partial({k}={v!r})" for k, v in self.preset.items())
+        has_grad = getattr(self.kernels, "has_grad", True)  # zero_one has none
+        lines = example_source(self.info, getter, has_grad)
+        with _fast.use(False):
+            example = run_example(lines)
+        defaults = {p.name: p.default for p in plain}
+        return render_docstring(self.info, call, example, defaults)
 
     def _signature(self) -> inspect.Signature:
         """The call's signature: what ``help()``, editors and the CLI show."""

@@ -189,6 +189,23 @@ class Info:
     reductions: Mapping[str, str] = field(default_factory=dict)
     # vector-valued activations
     axis_semantics: str = ""
+    # adapters: the class name where it is not the capitalized words of the name (PyTorch's
+    # irregular spellings: hard_swish -> Hardswish, binary_cross_entropy -> BCELoss)
+    class_name: str = ""
+    # losses: PyTorch's positional order of forward(...) where it is not "the inputs, then
+    # the target" (gaussian_nll: ("mean", "target", "var"), as GaussianNLLLoss)
+    torch_order: tuple[str, ...] = ()
+    # losses on "logits" whose scores are not sigmoid/softmax logits: why (the adapters then
+    # take scores only, no probabilities: Keras's from_logits=False has no meaning for them)
+    not_probability_logits: str = ""
+    # activations: (low, high) parameter names; in training mode (adapters with a
+    # train/eval switch) each negative input is scaled by a slope drawn uniformly from
+    # [low, high] instead of the function's fixed slope (RReLU)
+    training_slope: tuple[str, ...] = ()
+    # the docstring's example: inputs as nested lists ("x" for activations; "y_true" and
+    # "y_pred" for losses, y_pred a tuple for several prediction arrays) and "params";
+    # empty: a generic input for the entry's kind (see _docstring.example_inputs)
+    example: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def bounded(self) -> bool | None:
@@ -254,6 +271,7 @@ class Info:
             for k in self.kinks
         ]
         d["reductions"] = dict(self.reductions)
+        d["example"] = jsonable(self.example)
         for key, value in d.items():
             if isinstance(value, tuple):
                 d[key] = list(value)

@@ -20,7 +20,6 @@ from torch.autograd import gradcheck
 import actloss as al
 import actloss.torch as alt
 from actloss._classnames import class_name
-from actloss.torch._losses import FORWARD_ORDER
 
 LOSSES = al.catalog(kind="loss")
 IDS = [f.name for f in LOSSES]
@@ -47,10 +46,10 @@ def preds_of(s: Sample, requires_grad: bool = False) -> list[torch.Tensor]:
 
 
 def call_module(fn: al.Function, module: torch.nn.Module, preds: list[Any], target: Any) -> Any:
-    """Positional arguments in PyTorch's order: inputs then target (or FORWARD_ORDER)."""
+    """Positional arguments in PyTorch's order: inputs then target (or info.torch_order)."""
     if fn.kernels.variadic or target is None:
         return module(*preds)
-    order = FORWARD_ORDER.get(fn.name)
+    order = fn.info.torch_order
     if order:
         by_name = dict(zip(fn.kernels.inputs, preds, strict=True)) | {"target": target}
         return module(*[by_name[k] for k in order])

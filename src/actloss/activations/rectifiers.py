@@ -194,6 +194,7 @@ def _rrelu_slope(lower: float, upper: float) -> float:
 
 rrelu = define(
     "rrelu",
+    training_slope=("lower", "upper"),  # random slopes in training mode
     fused=Fused("rrelu", params=("lower", "upper")),
     family="rectifier",
     summary="Randomized leaky ReLU at inference: the fixed slope (lower + upper) / 2.",

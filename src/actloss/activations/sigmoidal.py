@@ -88,6 +88,7 @@ def _open_mask(xp: Any, x: Any, lo: float, hi: float) -> Any:
 
 hard_sigmoid = define(
     "hard_sigmoid",
+    class_name="Hardsigmoid",  # PyTorch's spelling
     fused=Fused("hard_sigmoid"),
     family="sigmoidal",
     summary="Piecewise-linear sigmoid: relu6(x + 3) / 6 (PyTorch, Keras 3, JAX).",
@@ -127,6 +128,7 @@ def _check_hard_tanh(p: Mapping[str, Any]) -> None:
 
 hard_tanh = define(
     "hard_tanh",
+    class_name="Hardtanh",  # PyTorch's spelling
     fused=Fused("hard_tanh", params=("min_val", "max_val"), output="hard_tanh_from_output"),
     aliases={"hardtanh": {}},
     family="sigmoidal",

@@ -452,6 +452,7 @@ def _hard_swish_grad(xp: Any, x: Any) -> Any:
 
 hard_swish = define(
     "hard_swish",
+    class_name="Hardswish",  # PyTorch's spelling
     fused=Fused("hard_swish"),
     aliases={"hardswish": {}, "hard_silu": {}},
     family="smooth",

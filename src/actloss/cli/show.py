@@ -10,8 +10,8 @@ import typer
 import actloss as al
 
 from .. import curves
+from .._mathtext import latex_to_text
 from . import _termplot
-from ._mathtext import latex_to_text
 from .listing import params_text, properties, range_text
 from .options import JsonOpt, NameArg, ShowParamOpt, lookup, parse_params
 from .output import CliError, Output

@@ -25,16 +25,13 @@ import keras
 import numpy as np
 
 from .._classnames import class_name
+from .._docstring import LazyDoc
 from .._function import Activation
 from .._loss import Loss
 from . import _compute
 
 _P = inspect.Parameter
 PACKAGE = "actloss"
-
-# Catalog losses on logits whose logits are NOT sigmoid/softmax scores: from_logits=False
-# (probabilities in) would have no meaning for them, so they take logits only.
-NOT_PROBABILITY_LOGITS = {"sparsemax_loss": "sparsemax scores are not softmax logits"}
 
 
 def _kw(name: str, default: Any) -> inspect.Parameter:
@@ -133,7 +130,8 @@ def make_layer_class(fn: Activation) -> type[ActivationLayer]:
     name = class_name(fn)
     sig = activation_signature(fn)
     listing = ", ".join(f"{k}={v.default!r}" for k, v in sig.parameters.items())
-    doc = f"{name}({listing}): actloss's ``{fn.name}`` as a Keras layer.\n\n{fn.__doc__}"
+    head = f"{name}({listing}): actloss's ``{fn.name}`` as a Keras layer."
+    doc = LazyDoc(lambda: f"{head}\n\n{fn.__doc__}")  # rendered on first access
     cls = type(name, (ActivationLayer,), {"function": fn, "__doc__": doc, "__module__": __name__})
     return keras.saving.register_keras_serializable(package=PACKAGE, name=name)(cls)
 
@@ -141,7 +139,7 @@ def make_layer_class(fn: Activation) -> type[ActivationLayer]:
 # --------------------------------------------------------------------------- losses
 def takes_probabilities(fn: Loss) -> bool:
     """Whether the loss is on sigmoid/softmax logits, so ``from_logits=False`` can apply."""
-    return fn.info.y_pred_kind == "logits" and fn.info.name not in NOT_PROBABILITY_LOGITS
+    return fn.info.y_pred_kind == "logits" and not fn.info.not_probability_logits
 
 
 def to_logits(fn: Loss, p: Any) -> Any:
@@ -248,10 +246,9 @@ def make_loss_class(fn: Loss) -> type[LossBase]:
     name = class_name(fn)
     sig = loss_signature(fn)
     listing = ", ".join(f"{k}={v.default!r}" for k, v in sig.parameters.items())
-    doc = (
-        f"{name}({listing}): actloss's ``{fn.name}`` as a Keras loss, called as "
-        f"loss(y_true, y_pred).\n\n{fn.__doc__}"
-    )
+    head = f"{name}({listing}): actloss's ``{fn.name}`` as a Keras loss, "
+    head += "called as loss(y_true, y_pred)."
+    doc = LazyDoc(lambda: f"{head}\n\n{fn.__doc__}")  # rendered on first access
     cls = type(name, (LossBase,), {"function": fn, "__doc__": doc, "__module__": __name__})
     return keras.saving.register_keras_serializable(package=PACKAGE, name=name)(cls)
 
@@ -277,6 +274,7 @@ class RegularizerBase(keras.regularizers.Regularizer):
 
 def make_regularizer_class(fn: Loss) -> type[RegularizerBase]:
     name = class_name(fn)
-    doc = f"{name}(**params): actloss's ``{fn.name}`` as a Keras regularizer.\n\n{fn.__doc__}"
+    head = f"{name}(**params): actloss's ``{fn.name}`` as a Keras regularizer."
+    doc = LazyDoc(lambda: f"{head}\n\n{fn.__doc__}")  # rendered on first access
     cls = type(name, (RegularizerBase,), {"function": fn, "__doc__": doc, "__module__": __name__})
     return keras.saving.register_keras_serializable(package=PACKAGE, name=name)(cls)

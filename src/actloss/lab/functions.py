@@ -48,14 +48,14 @@ def loss(spec: FnSpec) -> LossFn:
     return _module(name, reduction="none", **dict(params))
 
 
-PENALTY_ALIASES = {"l1": "l1_penalty", "l2": "l2_penalty"}  # "l1"/"l2" alone are losses
-
-
 def penalty_name(name: str) -> str:
-    """The catalog regularizer behind a penalty name (``l1``, ``l2``, ``elastic_net``, ...)."""
-    fn = al.get(PENALTY_ALIASES.get(name, name))
+    """The catalog regularizer behind a penalty name (``l1`` for ``l1_penalty``, ``l2``,
+    ``elastic_net``, ...): "l1"/"l2" alone are losses, so a short name means its penalty."""
+    regularizers = [f.name for f in al.catalog("loss", "regularizer")]
+    short = [n.removesuffix("_penalty") for n in regularizers if n.endswith("_penalty")]
+    fn = al.get(f"{name}_penalty" if name in short else name)
     if fn.info.family != "regularizer":
-        have = ", ".join(["l1", "l2", *(f.name for f in al.catalog("loss", "regularizer"))])
+        have = ", ".join([*short, *regularizers])
         raise ValueError(f"penalty must be a catalog regularizer ({have}), got {name!r}")
     return fn.info.name
 

@@ -268,6 +268,7 @@ def _bce(xp: Any, y_true: Any, p: Any) -> Parts:
 
 binary_cross_entropy = define(
     "binary_cross_entropy",
+    class_name="BCELoss",  # PyTorch's name
     aliases={"bce": {}, "log_loss": {}},
     kernel=_bce,
     family="classification",
@@ -325,6 +326,7 @@ def _bce_logits(xp: Any, y_true: Any, x: Any, pos_weight: Any) -> Parts:
 
 binary_cross_entropy_with_logits = define(
     "binary_cross_entropy_with_logits",
+    class_name="BCEWithLogitsLoss",  # PyTorch's name
     fused=Fused("bce_logits"),
     aliases={"sigmoid_cross_entropy": {}, "bce_with_logits": {}},
     kernel=_bce_logits,
@@ -534,6 +536,7 @@ BINARY_LABELS = (
 
 hinge = define(
     "hinge",
+    example={"y_true": [-1, 1, 1], "y_pred": [-0.5, 0.3, 2.0]},
     kernel=_hinge,
     family="classification",
     summary="Hinge loss of the SVM on decision values, with labels in {-1, 1} or {0, 1}.",
@@ -552,6 +555,7 @@ hinge = define(
 
 squared_hinge = define(
     "squared_hinge",
+    example={"y_true": [-1, 1, 1], "y_pred": [-0.5, 0.3, 2.0]},
     kernel=_squared_hinge,
     family="classification",
     summary="Squared hinge (L2-SVM) loss: differentiable, with labels in {-1, 1} or {0, 1}.",
@@ -597,6 +601,7 @@ def _multiclass_hinge(xp: Any, y_true: Any, s: Any, margin: float, variant: str)
 
 multiclass_hinge = define(
     "multiclass_hinge",
+    example={"y_true": [0, 2], "y_pred": [[2.0, 0.5, -1.0], [0.1, 0.2, 1.5]]},
     class_axis=True,
     kernel=_multiclass_hinge,
     params=(
@@ -660,6 +665,7 @@ def _zero_one(xp: Any, y_true: Any, s: Any) -> Parts:
 
 zero_one = define(
     "zero_one",
+    example={"y_true": [0, 2], "y_pred": [[2.0, 0.5, -1.0], [0.1, 2.2, 1.5]]},
     aliases={"zero_one_loss": {}},
     kernel=_zero_one,
     has_grad=False,

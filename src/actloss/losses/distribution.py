@@ -66,6 +66,7 @@ def _kl(xp: Any, y_true: Any, q: Any, log_input: bool) -> Parts:
 
 kl_divergence = define(
     "kl_divergence",
+    class_name="KLDivLoss",  # PyTorch's name
     fused=Fused("kl_div"),
     aliases={"kl_div": {}, "kld": {}},
     class_axis=True,
@@ -161,6 +162,7 @@ def _distillation(xp: Any, y_true: Any, s: Any, temperature: float) -> Parts:
 
 distillation = define(
     "distillation",
+    example={"y_true": [[2.0, 0.5, -1.0]], "y_pred": [[1.0, 1.0, -0.5]]},
     aliases={"knowledge_distillation": {}},
     class_axis=True,
     kernel=_distillation,
@@ -205,6 +207,7 @@ def _wasserstein(xp: Any, y_true: Any, d: Any) -> Parts:
 
 wasserstein = define(
     "wasserstein",
+    example={"y_true": [-1, 1, 1], "y_pred": [-0.5, 0.3, 2.0]},
     aliases={"wgan_critic": {}},
     kernel=_wasserstein,
     family="distribution",

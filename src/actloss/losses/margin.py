@@ -140,6 +140,7 @@ def _ml_margin(xp: Any, y_true: Any, x: Any) -> Parts:
 
 multilabel_margin = define(
     "multilabel_margin",
+    example={"y_true": [[0, 2, -1]], "y_pred": [[2.0, 0.5, -1.0]]},
     kernel=_ml_margin,
     family="margin",
     summary="Multi-label hinge loss: every target class must beat every non-target by 1.",
@@ -178,6 +179,7 @@ def _hinge_embedding(xp: Any, y_true: Any, x: Any, margin: float) -> Parts:
 
 hinge_embedding = define(
     "hinge_embedding",
+    example={"y_true": [1, -1, -1], "y_pred": [0.5, 0.3, 1.5]},
     kernel=_hinge_embedding,
     params=(Param("margin", 1.0, "Margin for dissimilar pairs.", constraint=real()),),
     family="margin",
@@ -211,6 +213,7 @@ def _margin_ranking(xp: Any, y_true: Any, y_pred: Any, margin: float) -> Parts:
 
 margin_ranking = define(
     "margin_ranking",
+    example={"y_true": [1, -1, 1], "y_pred": ([0.5, 0.2, -1.0], [0.1, 0.4, 0.3])},
     kernel=_margin_ranking,
     inputs=("x1", "x2"),
     params=(Param("margin", 0.0, "Required gap between the two scores.", constraint=real()),),
@@ -242,6 +245,7 @@ def _perceptron(xp: Any, y_true: Any, p: Any) -> Parts:
 
 perceptron = define(
     "perceptron",
+    example={"y_true": [-1, 1, 1], "y_pred": [-0.5, -0.3, 2.0]},
     kernel=_perceptron,
     family="margin",
     summary="Perceptron criterion: the hinge at margin 0, non-zero only for mistakes.",

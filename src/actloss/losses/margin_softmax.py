@@ -100,6 +100,10 @@ SCALE = Param(
 
 cosface = define(
     "cosface",
+    example={
+        "y_true": [0, 2],
+        "y_pred": ([[1.0, 0.5], [-0.5, 1.0]], [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.5]]),
+    },
     aliases={"am_softmax": {}, "additive_cosine_margin": {}},
     kernel=_cosface,
     params=(
@@ -145,6 +149,10 @@ def _arcface(xp: Any, y_true: Any, y_pred: Any, scale: float, margin: float) -> 
 
 arcface = define(
     "arcface",
+    example={
+        "y_true": [0, 2],
+        "y_pred": ([[1.0, 0.5], [-0.5, 1.0]], [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.5]]),
+    },
     aliases={"additive_angular_margin": {}},
     kernel=_arcface,
     params=(
@@ -209,6 +217,10 @@ def _lsoftmax(xp: Any, y_true: Any, y_pred: Any, margin: int, beta: float) -> Pa
 
 large_margin_softmax = define(
     "large_margin_softmax",
+    example={
+        "y_true": [0, 2],
+        "y_pred": ([[1.0, 0.5], [-0.5, 1.0]], [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.5]]),
+    },
     aliases={"l_softmax": {}, "lsoftmax": {}},
     kernel=_lsoftmax,
     params=(

@@ -51,6 +51,7 @@ def _contrastive(xp: Any, y_true: Any, d: Any, margin: float) -> Parts:
 
 contrastive = define(
     "contrastive",
+    example={"y_true": [1, 0, 0], "y_pred": [0.5, 0.3, 1.5]},
     kernel=_contrastive,
     params=(
         Param(
@@ -131,6 +132,7 @@ def _triplet(
 
 triplet_margin = define(
     "triplet_margin",
+    example={"y_true": None, "y_pred": ([[1.0, 0.5]], [[0.8, 0.6]], [[-0.5, 1.0]])},
     aliases={"triplet": {}},
     kernel=_triplet,
     inputs=("anchor", "positive", "negative"),
@@ -208,6 +210,7 @@ def _cosine_embedding(xp: Any, y_true: Any, y_pred: Any, margin: float) -> Parts
 
 cosine_embedding = define(
     "cosine_embedding",
+    example={"y_true": [1, -1], "y_pred": ([[1.0, 0.5], [0.2, 1.0]], [[0.8, 0.6], [1.0, 0.1]])},
     kernel=_cosine_embedding,
     inputs=("x1", "x2"),
     params=(
@@ -308,6 +311,7 @@ def _ntxent(xp: Any, y_true: Any, y_pred: Any, temperature: float) -> Parts:
 
 ntxent = define(
     "ntxent",
+    example={"y_true": None, "y_pred": ([[1.0, 0.5], [-0.5, 1.0]], [[0.8, 0.6], [-0.2, 1.0]])},
     aliases={"nt_xent": {}, "info_nce": {}, "simclr": {}},
     kernel=_ntxent,
     inputs=("z1", "z2"),

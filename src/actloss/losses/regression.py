@@ -63,6 +63,7 @@ mse = define(
 
 mae = define(
     "mae",
+    class_name="L1Loss",  # torch.nn.L1Loss is the mean absolute error
     aliases={"mean_absolute_error": {}},
     kernel=elementwise("mae", _mae),
     family="regression",
@@ -78,6 +79,7 @@ mae = define(
 
 l2 = define(
     "l2",
+    class_name="L2SumLoss",  # the tutorials' sum (torch.nn.L1Loss is mae)
     fused=Fused("mse"),
     kernel=elementwise("l2", _mse),
     default_reduction="sum",
@@ -92,6 +94,7 @@ l2 = define(
 
 l1 = define(
     "l1",
+    class_name="L1SumLoss",  # the tutorials' sum (torch.nn.L1Loss is mae)
     kernel=elementwise("l1", _mae),
     default_reduction="sum",
     family="regression",
@@ -406,6 +409,8 @@ def _gaussian_nll(xp: Any, y_true: Any, y_pred: Any, full: bool, eps: float) -> 
 
 gaussian_nll = define(
     "gaussian_nll",
+    example={"y_true": [0.5, 1.0, 2.0], "y_pred": ([0.7, 0.4, 2.5], [0.5, 1.0, 2.0])},
+    torch_order=("mean", "target", "var"),  # GaussianNLLLoss()(input, target, var)
     kernel=_gaussian_nll,
     inputs=("mean", "var"),
     params=(

@@ -60,6 +60,7 @@ def _elastic(xp: Any, w: Any, alpha: float, l1_ratio: float) -> tuple[Any, Any]:
 
 l1_penalty = define(
     "l1_penalty",
+    example={"y_true": None, "y_pred": ([[0.5, -1.0], [0.0, 2.0]], [0.1, -0.3])},
     aliases={"lasso": {}},
     kernel=_penalty("l1_penalty", _l1),
     params=(ALPHA,),
@@ -79,6 +80,7 @@ l1_penalty = define(
 
 l2_penalty = define(
     "l2_penalty",
+    example={"y_true": None, "y_pred": ([[0.5, -1.0], [0.0, 2.0]], [0.1, -0.3])},
     aliases={"weight_decay": {}, "ridge": {}},
     kernel=_penalty("l2_penalty", _l2),
     params=(ALPHA,),
@@ -98,6 +100,7 @@ l2_penalty = define(
 
 elastic_net = define(
     "elastic_net",
+    example={"y_true": None, "y_pred": ([[0.5, -1.0], [0.0, 2.0]], [0.1, -0.3])},
     kernel=_penalty("elastic_net", _elastic),
     params=(
         ALPHA,

@@ -133,6 +133,7 @@ def _sparsemax_loss(xp: Any, y_true: Any, z: Any) -> Parts:
 
 sparsemax_loss = define(
     "sparsemax_loss",
+    not_probability_logits="sparsemax scores are not softmax logits",
     params=(AXIS,),
     class_axis=True,
     kernel=_sparsemax_loss,

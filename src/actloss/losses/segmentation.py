@@ -66,6 +66,7 @@ def _dice(xp: Any, y_true: Any, p: Any, smooth: float) -> Parts:
 
 dice = define(
     "dice",
+    example={"y_true": [[1.0, 0.0, 1.0, 1.0]], "y_pred": [[0.9, 0.2, 0.6, 0.7]]},
     aliases={"soft_dice": {}},
     kernel=_dice,
     params=(SMOOTH,),
@@ -100,6 +101,7 @@ def _tversky(xp: Any, y_true: Any, p: Any, alpha: float, beta: float, smooth: fl
 
 tversky = define(
     "tversky",
+    example={"y_true": [[1.0, 0.0, 1.0, 1.0]], "y_pred": [[0.9, 0.2, 0.6, 0.7]]},
     kernel=_tversky,
     params=(
         Param("alpha", 0.5, "Weight of false positives (>= 0).", constraint=non_negative()),

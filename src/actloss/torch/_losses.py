@@ -5,7 +5,7 @@
 array parameters such as ``weight`` and ``pos_weight`` registered as buffers.
 Losses of several prediction arrays take them first, in the catalog's order
 (``Loss.kernels.inputs``), then the target; a few follow PyTorch's own order
-instead (``FORWARD_ORDER``, e.g. ``GaussianNLLLoss()(input, target, var)``).
+instead (``Info.torch_order``, e.g. ``GaussianNLLLoss()(input, target, var)``).
 Losses without a target (regularizers) take only their inputs.
 
 Backward: for "mean" and "sum" the forward computes the value and the gradient
@@ -39,13 +39,11 @@ from torch import nn
 
 from .. import _checks
 from .._classnames import class_name
+from .._docstring import LazyDoc
 from .._loss import REDUCTIONS, Loss, check_reduction
 from ._autograd import split_params
 
 _P = inspect.Parameter
-
-# PyTorch's positional order where it differs from "inputs, then target".
-FORWARD_ORDER: Mapping[str, tuple[str, ...]] = {"gaussian_nll": ("mean", "target", "var")}
 
 
 @dataclass(frozen=True)
@@ -166,8 +164,8 @@ def _split_args(fn: Loss, args: Sequence[Any], where: str) -> tuple[list[Any], A
         return list(args), None
     names = _input_names(fn)
     n = len(names)
-    order = FORWARD_ORDER.get(fn.info.name)
-    if order is not None and len(args) == len(order):
+    order = fn.info.torch_order  # PyTorch's order where it is not "inputs, then target"
+    if order and len(args) == len(order):
         got = dict(zip(order, args, strict=True))
         return [got[k] for k in names], got["target"]
     if len(args) == n + 1:
@@ -262,7 +260,7 @@ def make_loss_class(fn: Loss) -> type[LossModule]:
     params.append(_P("check_inputs", _P.KEYWORD_ONLY, default=True))
     sig = inspect.Signature(params)
     name = class_name(fn)
-    order = FORWARD_ORDER.get(fn.info.name) or (
+    order = fn.info.torch_order or (
         ("*inputs",) if fn.kernels.variadic else (*_input_names(fn), "target")
     )
     if order == ("y_pred", "target"):
@@ -271,7 +269,7 @@ def make_loss_class(fn: Loss) -> type[LossModule]:
     namespace = {
         "function": fn,
         "__signature__": sig,
-        "__doc__": f"{head}\n\n{fn.__doc__}",
+        "__doc__": LazyDoc(lambda: f"{head}\n\n{fn.__doc__}"),  # rendered on first access
         "__module__": "actloss.torch",
     }
     return type(name, (LossModule,), namespace)

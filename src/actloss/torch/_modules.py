@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from .._classnames import class_name
+from .._docstring import LazyDoc
 from .._function import Activation
 from .._plan import Plan
 from .._spec import Param
@@ -171,8 +172,8 @@ class ActivationModule(nn.Module):
         return tuple((k, v) for k, v in self.core_params().items() if k not in self._tensors)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.training and self.function.info.name in TRAINING_FORWARD:
-            return TRAINING_FORWARD[self.function.info.name](self, x)
+        if self.training and self.function.info.training_slope:
+            return _random_slope(self, x)
         # the plan: parameters validated and resolved once, when the module was built
         tensors = {n: getattr(self, n) for n in self._tensors} if self._tensors else _NONE
         return run(self._plan, x, tensors)
@@ -216,10 +217,10 @@ def _signature(args: list[_Arg]) -> inspect.Signature:
     )
 
 
-def _doc(fn: Activation, args: list[_Arg]) -> str:
+def _doc(fn: Activation, args: list[_Arg]) -> LazyDoc:
     listing = ", ".join(f"{a.name}={a.default!r}" for a in args)
     head = f"{class_name(fn)}({listing}): actloss's ``{fn.name}`` as a PyTorch module."
-    return f"{head}\n\n{fn.__doc__}"
+    return LazyDoc(lambda: f"{head}\n\n{fn.__doc__}")  # rendered on first access
 
 
 def make_activation_class(fn: Activation) -> type[ActivationModule]:
@@ -235,18 +236,19 @@ def make_activation_class(fn: Activation) -> type[ActivationModule]:
     return type(class_name(fn), (ActivationModule,), namespace)
 
 
-def _rrelu_training(module: ActivationModule, x: torch.Tensor) -> torch.Tensor:
-    """RReLU in training mode (Xu et al. 2015): each negative input gets its own slope drawn
-    uniformly from [lower, upper]; the catalog's rrelu is the evaluation-mode function with
-    the fixed slope (lower + upper) / 2. y = s x with s = 1 (x > 0) or the drawn slope, so
-    autograd saves only s (one tensor) and dy/dx = s, the same subgradient at 0 as PyTorch.
+def _random_slope(module: ActivationModule, x: torch.Tensor) -> torch.Tensor:
+    """Training mode of an entry with ``info.training_slope = (low, high)`` (RReLU, Xu et
+    al. 2015): each negative input gets its own slope drawn uniformly from [low, high]; the
+    catalog function is the evaluation-mode one with a fixed slope. y = s x with s = 1
+    (x > 0) or the drawn slope, so autograd saves only s (one tensor) and dy/dx = s, the
+    same subgradient at 0 as PyTorch.
     """
+    fn = module.function
     if not isinstance(x, torch.Tensor):
-        raise TypeError(f"actloss.torch.rrelu: x must be a torch.Tensor, got {type(x).__name__}")
+        raise TypeError(
+            f"actloss.torch.{fn.name}: x must be a torch.Tensor, got {type(x).__name__}"
+        )
+    low, high = fn.info.training_slope
     p = module.core_params()
-    slope = torch.empty_like(x).uniform_(float(p["lower"]), float(p["upper"]))
+    slope = torch.empty_like(x).uniform_(float(p[low]), float(p[high]))
     return x * torch.where(x > 0, torch.ones_like(x), slope)
-
-
-# Entries whose module behaves differently in training mode (torch's train/eval switch).
-TRAINING_FORWARD = {"rrelu": _rrelu_training}

@@ -1,4 +1,8 @@
-"""LaTeX from the catalog as readable plain text (for terminals and tooltips).
+"""LaTeX from the catalog as readable plain text (terminals, tooltips, docstrings).
+
+A primitive (no actloss imports): the generated docstrings and the CLI both use it.
+pylatexenc (the ``cli`` extra) is imported on first use; without it ``latex_to_text``
+raises ImportError and the docstrings keep the LaTeX.
 
 pylatexenc does the parsing and the symbol table; this module adds the three
 rules its defaults get wrong for our formulas: fractions keep their grouping
@@ -56,7 +60,13 @@ def _group(text: str) -> str:
 def _frac(node: Any, l2tobj: Any) -> str:
     args = [a for a in node.nodeargd.argnlist if a is not None]
     num, den = (l2tobj.nodelist_to_text([a]) for a in args)
-    return f"{_group(num)}/{_group(den)}"
+    # a denominator that is more than a number or one symbol (with its subscript or
+    # power) keeps its parentheses: 1/(2β), not 1/2β
+    den = " ".join(den.split())
+    single = re.fullmatch(r"\d+(\.\d+)?|∂?[^\W\d_]\w*(\^\w+)?", den)
+    if not single and not (den.startswith("(") and den.endswith(")") and _balanced(den[1:-1])):
+        den = f"({den})"
+    return f"{_group(num)}/{den}"
 
 
 def _cases(node: Any, l2tobj: Any) -> str:
@@ -88,10 +98,11 @@ def _cases(node: Any, l2tobj: Any) -> str:
 
 
 def _exponents(latex: str) -> str:
-    """``^{ab}`` -> ``^{(ab)}`` for multi-token exponents so that grouping survives."""
+    """``^{ab}`` -> ``^{(ab)}`` for multi-token exponents, and ``_{i y_i}`` -> ``_{(i y_i)}``
+    for subscripts of more than one word, so that grouping survives (``p_{ic}`` stays)."""
     out, i = [], 0
     while i < len(latex):
-        if latex.startswith("^{", i):
+        if latex.startswith(("^{", "_{"), i):
             depth, j = 0, i + 1
             while j < len(latex):
                 depth += (latex[j] == "{") - (latex[j] == "}")
@@ -99,8 +110,10 @@ def _exponents(latex: str) -> str:
                     break
                 j += 1
             inner = latex[i + 2 : j]
-            simple = re.fullmatch(r"\s*(-?\w|\\[a-zA-Z]+)\s*", inner)
-            out.append("^{" + (inner if simple else "(" + _exponents(inner) + ")") + "}")
+            word = r"-?\w" if latex[i] == "^" else r"[A-Za-z0-9]+"
+            simple = re.fullmatch(rf"\s*({word}|\\[a-zA-Z]+)\s*", inner)
+            group = inner if simple else "(" + _exponents(inner) + ")"
+            out.append(latex[i] + "{" + group + "}")
             i = j + 1
         else:
             out.append(latex[i])
@@ -130,8 +143,11 @@ def _converter() -> tuple[Any, Any]:
         prepend=True,
         macros=[MacroTextSpec(m, simplify_repl=_frac) for m in fracs]
         + [MacroTextSpec(m, simplify_repl=" ") for m in (",", ";", "quad", "qquad", "!")]
+        + [MacroTextSpec("|", simplify_repl="‖")]
         # named functions keep a space before them: x\\tanh(x) -> "x tanh(x)", not "xtanh(x)"
-        + [MacroTextSpec(m, simplify_repl=f" {m}") for m in _FUNCTIONS],
+        # and after them: \\log p -> "log p", not "logp" (the space before a bracket, a
+        # subscript or an exponent is taken out again in latex_to_text)
+        + [MacroTextSpec(m, simplify_repl=f" {m} ") for m in _FUNCTIONS],
         environments=[EnvironmentTextSpec(e, simplify_repl=_cases) for e in ("cases", "dcases")],
     )
     return walker_db, LatexNodes2Text(latex_context=text_db, math_mode="text")
@@ -150,5 +166,8 @@ def latex_to_text(latex: str) -> str:
     ).get_latex_nodes()
     text = l2t.nodelist_to_text(nodes).replace(_PRIME2, "''")
     text = re.sub(r"([≤≥≠∈⊙])(?=\S)", r"\1 ", text)  # pylatexenc drops the space after these
+    text = re.sub(rf"\b({'|'.join(_FUNCTIONS)}) +(?=[(\[_^])", r"\1", text)
+    # a symbol macro eats the space after it: "θ+ m" -> "θ + m", "ℓ= 1" -> "ℓ = 1"
+    text = re.sub(r"(?<=[^\s(\[{])([+=−-])(?= )", r" \1", text)
     text = re.sub(r"([(\[]) +", r"\1", " ".join(text.split()))
     return re.sub(r" +([)\],])", r"\1", text)
