@@ -44,7 +44,7 @@ def test_non_native_byte_order_gives_the_native_result(fn, params, dtype, use_fa
 
 @pytest.mark.parametrize("name", sorted(f.name for f in al.catalog(kind="loss")))
 def test_losses_take_non_native_byte_order(name):
-    from tests.losses._util import samples_of, tree_map
+    from tests.losses._harness import samples_of, tree_map
 
     s = samples_of(name)[0]
     f = al.get(name)

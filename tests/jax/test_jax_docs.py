@@ -50,7 +50,7 @@ def test_the_per_loss_table_of_value_checks_is_current(monkeypatch: pytest.Monke
     from actloss import _checks
 
     sys.path.insert(0, str(DOC.parents[1] / "tests"))
-    from losses.reference import TABLE
+    from losses.references import TABLE
 
     real = _checks.can_read
     seen: dict[str, set[str]] = {}

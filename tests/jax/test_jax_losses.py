@@ -1,7 +1,7 @@
 """actloss.jax losses: the catalog's values and gradients through JAX's transformations.
 
 For every catalog loss, on the first sample of its reference entry (tests/losses/
-reference.py), one jitted probe (one compilation per loss: the cost of these tests)
+references.py), one jitted probe (one compilation per loss: the cost of these tests)
 evaluates the three reductions, ``jax.grad`` of the mean with a per-sample
 ``sample_weight``, ``jax.grad`` of ``sum(ct * loss(reduction="none"))`` (the vjp),
 ``jax.jvp`` of the mean (forward mode), the two probes of a central difference and
@@ -25,7 +25,7 @@ jax.config.update("jax_enable_x64", True)
 import jax.numpy as jnp  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from losses.reference import TABLE  # noqa: E402
+from losses.references import TABLE  # noqa: E402
 
 import actloss as al  # noqa: E402
 import actloss.fast  # noqa: E402

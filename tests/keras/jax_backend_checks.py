@@ -22,7 +22,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from losses.reference import TABLE  # noqa: E402
+from losses.references import TABLE  # noqa: E402
 
 import actloss as al  # noqa: E402
 import actloss.keras as alk  # noqa: E402

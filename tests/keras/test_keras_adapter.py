@@ -21,7 +21,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 import torch  # noqa: E402
-from losses.reference import TABLE  # noqa: E402
+from losses.references import TABLE  # noqa: E402
 
 import actloss as al  # noqa: E402
 import actloss.keras as alk  # noqa: E402

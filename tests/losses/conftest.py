@@ -8,7 +8,7 @@ import pytest
 
 import actloss as al
 
-from .reference import USER_LOSSES
+from .references import USER_LOSSES
 
 
 @pytest.fixture(scope="module", autouse=True)

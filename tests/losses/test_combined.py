@@ -13,7 +13,7 @@ import torch.nn.functional as F
 import actloss as al
 from actloss.losses import combine, serial, term
 
-from ._util import assert_close, to_ns
+from ._harness import assert_close, to_ns
 
 
 @pytest.fixture

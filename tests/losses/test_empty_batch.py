@@ -14,7 +14,7 @@ import pytest
 import actloss as al
 from actloss import fast
 
-from ._util import samples_of, tree_map
+from ._harness import samples_of, tree_map
 
 SKIP_KINDS = ("parameters",)  # penalties on weight lists: no batch axis
 

@@ -14,7 +14,7 @@ import pytest
 import actloss as al
 from actloss import fast
 
-from ._util import samples_of
+from ._harness import samples_of
 
 LOGIT_KINDS = ("logits", "values (class scores", "values (decision", "values (critic")
 PROBES = (-1e8, -1e12)

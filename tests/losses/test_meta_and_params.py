@@ -12,7 +12,7 @@ import torch
 import actloss as al
 from actloss import ParameterError
 
-from ._util import samples_of, tree_map
+from ._harness import samples_of, tree_map
 
 
 def _meta(a: object) -> torch.Tensor:

@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 import actloss as al
 from actloss.losses import classification
 
-from ._util import LOSSES
+from ._harness import LOSSES
 
 finite = st.floats(-10.0, 10.0, allow_nan=False, allow_subnormal=False)
 

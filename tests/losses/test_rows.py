@@ -10,7 +10,7 @@ import pytest
 
 import actloss as al
 
-from ._util import cases, leaves, samples_of, to_np, tree_map
+from ._harness import cases, leaves, samples_of, to_np, tree_map
 
 # losses the lab trains with per sample: their backward must not recompute the loss
 HOT = {"mse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge", "huber"}

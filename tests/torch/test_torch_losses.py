@@ -1,7 +1,7 @@
 """actloss.torch losses: one generated module per catalog loss, checked over the catalog.
 
 Every check runs over ``al.catalog(kind="loss")`` and the sample inputs of the loss
-reference table (tests/losses/reference.py), whose references are PyTorch's own losses
+reference table (tests/losses/references.py), whose references are PyTorch's own losses
 or formulas written in torch: values and gradients (torch autograd of the reference)
 for every reduction, the per-sample backward of ``reduction="none"`` with a random
 cotangent, and ``gradcheck`` in float64.
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from losses.reference import TABLE, Sample
+from losses.references import TABLE, Sample
 from torch.autograd import gradcheck
 
 import actloss as al

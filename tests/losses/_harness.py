@@ -10,7 +10,7 @@ import torch
 
 import actloss as al
 
-from .reference import TABLE, USER_LOSSES, Entry, Sample
+from .references import TABLE, USER_LOSSES, Entry, Sample
 
 NAMESPACES = ("numpy", "torch", "array_api_strict")
 LOSSES = al.catalog(kind="loss")

@@ -3,8 +3,11 @@
 Each ``Entry`` gives sample inputs (NumPy, float64) and ``ref(y_true, y_pred, reduction,
 **params)``, written with PyTorch (its functional loss where it has one, otherwise the
 formula spelled out in torch) so that torch autograd gives the reference gradient.
-``sklearn`` optionally gives scikit-learn's metric for the mean value. Tests iterate
-over this table and fail for a registered loss that has no entry here.
+``sklearn`` optionally gives scikit-learn's metric for the mean value. ``pinned`` holds
+canonical values, each with its source (a library at a stated version, or a closed form
+by hand; the section at the end of this file), and every tolerance override states its
+reason (``tol_reason``). Tests iterate over this table and fail for a registered loss
+that has no entry here (test_reference_table.py).
 """
 
 from __future__ import annotations
@@ -30,6 +33,25 @@ class Sample:
     tag: str = ""
 
 
+@dataclass(frozen=True)
+class Pinned:
+    """A canonical value: ``loss(y_true, y_pred, **params)`` (default reduction) equals
+    ``value`` to ``rtol`` (1e-12 unless ``reason`` says why not), from ``source``."""
+
+    y_true: Any
+    y_pred: Any  # nested lists, or a tuple of them for several prediction arrays
+    value: float
+    source: str
+    params: dict[str, Any] = field(default_factory=dict)
+    rtol: float = 1e-12
+    reason: str = ""
+
+
+# the defaults of Entry's tolerances; an entry that changes one says why (tol_reason)
+RTOL32 = 2e-6
+GRAD_RTOL = 1e-10
+
+
 @dataclass
 class Entry:
     name: str
@@ -40,8 +62,10 @@ class Entry:
     separable: bool = True  # rows along axis 0 are independent samples
     grad: bool = True
     kinks: bool = False  # finite differences only away from kinks (samples avoid them)
-    rtol32: float = 2e-6
-    grad_rtol: float = 1e-10  # looser only for numerically differentiated (user) losses
+    rtol32: float = RTOL32  # float32 (and float16-in-float32) runs vs float64
+    grad_rtol: float = GRAD_RTOL  # looser only for numerically differentiated (user) losses
+    tol_reason: str = ""  # why rtol32 or grad_rtol differ from the defaults
+    pinned: list[Pinned] = field(default_factory=list)  # filled in by pin() at the end
 
 
 def reduce_ref(loss: torch.Tensor, reduction: str) -> torch.Tensor:
@@ -1097,5 +1121,493 @@ entry(
         lambda t, p, r: reduce_ref(torch.log(torch.cosh(p - t)).sum(-1), r),
         grad_rtol=1e-8,
         rtol32=2e-6,
+        tol_reason="a user loss without a gradient: register_loss differentiates it "
+        "numerically (central differences, about 1e-9 relative)",
     )
+)
+
+
+# ----------------------------------------------------------------------------- pinned values
+# Canonical values with their source, computed once (PyTorch 2.13.0, pinned in
+# constraints.txt, and scikit-learn 1.9.1, the version installed with it) and written here
+# as literals; test_pinned.py checks the catalog against them. Losses that neither library has are
+# pinned by a closed form worked by hand where it is short.
+def pin(name: str, value: Pinned) -> None:
+    TABLE[name].pinned.append(value)
+
+
+pin(
+    "mse",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, 0.4, 2.5],
+        0.21666666666666665,
+        "PyTorch 2.13.0 torch.nn.functional.mse_loss",
+        {},
+    ),
+)
+pin(
+    "mae",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, 0.4, 2.5],
+        0.4333333333333333,
+        "PyTorch 2.13.0 torch.nn.functional.l1_loss",
+        {},
+    ),
+)
+pin(
+    "l2",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, 0.4, 2.5],
+        0.6499999999999999,
+        "PyTorch 2.13.0 torch.nn.functional.mse_loss(reduction='sum')",
+        {},
+    ),
+)
+pin(
+    "l1",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, 0.4, 2.5],
+        1.2999999999999998,
+        "PyTorch 2.13.0 torch.nn.functional.l1_loss(reduction='sum')",
+        {},
+    ),
+)
+pin(
+    "huber",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, -0.4, 2.5],
+        0.34833333333333333,
+        "PyTorch 2.13.0 torch.nn.functional.huber_loss",
+        {},
+    ),
+)
+pin(
+    "smooth_l1",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, -0.4, 2.5],
+        0.48,
+        "PyTorch 2.13.0 torch.nn.functional.smooth_l1_loss(beta=0.5)",
+        {"beta": 0.5},
+    ),
+)
+pin(
+    "mape",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, 0.4, 2.5],
+        0.4166666666666667,
+        "scikit-learn 1.9.1 sklearn.metrics.mean_absolute_percentage_error",
+        {},
+    ),
+)
+pin(
+    "msle",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, 0.4, 2.5],
+        0.055548420026342894,
+        "scikit-learn 1.9.1 sklearn.metrics.mean_squared_log_error",
+        {},
+    ),
+)
+pin(
+    "quantile",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        [0.7, 0.4, 2.5],
+        0.20666666666666667,
+        "scikit-learn 1.9.1 sklearn.metrics.mean_pinball_loss(alpha=0.8)",
+        {"q": 0.8},
+    ),
+)
+pin(
+    "log_cosh",
+    Pinned([0.0], [1.0], 0.4337808304830271, "closed form log(cosh(1)) (Python math)", {}),
+)
+pin(
+    "binary_cross_entropy",
+    Pinned(
+        [0.0, 1.0, 1.0],
+        [0.2, 0.7, 0.9],
+        0.22839300363692283,
+        "PyTorch 2.13.0 torch.nn.functional.binary_cross_entropy",
+        {},
+    ),
+)
+pin(
+    "binary_cross_entropy_with_logits",
+    Pinned(
+        [0.0, 1.0, 1.0],
+        [-1.0, 0.5, 2.0],
+        0.3047555609137673,
+        "PyTorch 2.13.0 torch.nn.functional.binary_cross_entropy_with_logits",
+        {},
+    ),
+)
+pin(
+    "cross_entropy",
+    Pinned(
+        [0, 2],
+        [[2.0, 0.5, -1.0], [0.1, 0.2, 1.5]],
+        0.3297241404905412,
+        "PyTorch 2.13.0 torch.nn.functional.cross_entropy",
+        {},
+    ),
+)
+pin(
+    "cross_entropy",
+    Pinned(
+        [0, 2],
+        [[2.0, 0.5, -1.0], [0.1, 0.2, 1.5]],
+        0.4497241404905412,
+        "PyTorch 2.13.0 torch.nn.functional.cross_entropy(label_smoothing=0.1)",
+        {"label_smoothing": 0.1},
+    ),
+)
+pin(
+    "nll",
+    Pinned(
+        [0, 2],
+        [
+            [-0.24131129665715703, -1.7413112966571571, -3.241311296657157],
+            [-1.8181369843239252, -1.7181369843239254, -0.4181369843239254],
+        ],
+        0.3297241404905412,
+        "PyTorch 2.13.0 torch.nn.functional.nll_loss",
+        {},
+    ),
+)
+pin(
+    "categorical_cross_entropy",
+    Pinned(
+        [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]],
+        [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]],
+        0.4337502838523616,
+        "scikit-learn 1.9.1 sklearn.metrics.log_loss(labels=[0, 1, 2])",
+        {},
+    ),
+)
+pin(
+    "kl_divergence",
+    Pinned(
+        [[0.25, 0.25, 0.5]],
+        [[0.7, 0.2, 0.1]],
+        0.6030999897503129,
+        "PyTorch 2.13.0 torch.nn.functional.kl_div(log(y_pred), y_true, reduction='batchmean')",
+        {},
+    ),
+)
+pin(
+    "gaussian_nll",
+    Pinned(
+        [0.5, 1.0, 2.0],
+        ([0.7, 0.4, 2.5], [0.5, 1.0, 2.0]),
+        0.09416666666666666,
+        "PyTorch 2.13.0 torch.nn.functional.gaussian_nll_loss",
+        {},
+    ),
+)
+pin(
+    "poisson_nll",
+    Pinned(
+        [1.0, 0.0, 3.0],
+        [0.2, -0.5, 1.0],
+        0.4487384154439495,
+        "PyTorch 2.13.0 torch.nn.functional.poisson_nll_loss",
+        {},
+    ),
+)
+pin(
+    "hinge_embedding",
+    Pinned(
+        [1, -1, -1],
+        [0.5, 0.3, 1.5],
+        0.39999999999999997,
+        "PyTorch 2.13.0 torch.nn.functional.hinge_embedding_loss",
+        {},
+    ),
+)
+pin(
+    "margin_ranking",
+    Pinned(
+        [1, -1, 1],
+        ([0.5, 0.2, -1.0], [0.1, 0.4, 0.3]),
+        0.46666666666666673,
+        "PyTorch 2.13.0 torch.nn.functional.margin_ranking_loss(margin=0.1)",
+        {"margin": 0.1},
+    ),
+)
+pin(
+    "soft_margin",
+    Pinned(
+        [[1.0, -1.0], [-1.0, 1.0]],
+        [[0.5, 0.3], [2.0, -0.7]],
+        1.139636572144266,
+        "PyTorch 2.13.0 torch.nn.functional.soft_margin_loss",
+        {},
+    ),
+)
+pin(
+    "multilabel_soft_margin",
+    Pinned(
+        [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]],
+        [[0.5, -1.0, 2.0], [0.3, 0.2, -0.4]],
+        0.4799626748318956,
+        "PyTorch 2.13.0 torch.nn.functional.multilabel_soft_margin_loss",
+        {},
+    ),
+)
+pin(
+    "multilabel_margin",
+    Pinned(
+        [[0, 2, -1]],
+        [[2.0, 0.5, -1.0]],
+        0.8333333333333334,
+        "PyTorch 2.13.0 torch.nn.functional.multilabel_margin_loss",
+        {},
+    ),
+)
+pin(
+    "cosine_embedding",
+    Pinned(
+        [1, -1],
+        ([[1.0, 0.5], [0.2, 1.0]], [[0.8, 0.6], [1.0, 0.1]]),
+        0.1544221809974021,
+        "PyTorch 2.13.0 torch.nn.functional.cosine_embedding_loss",
+        {},
+        rtol=1e-10,
+        reason="PyTorch adds eps = 1e-8 to the squared norms (2e-12 relative here)",
+    ),
+)
+pin(
+    "triplet_margin",
+    Pinned(
+        None,
+        ([[1.0, 0.5]], [[0.8, 0.6]], [[0.9, 0.3]]),
+        0.9999991055763867,
+        "PyTorch 2.13.0 torch.nn.functional.triplet_margin_loss",
+        {},
+    ),
+)
+pin(
+    "multiclass_hinge",
+    Pinned(
+        [0, 2],
+        [[0.5, 0.2, -0.1], [0.1, 0.4, 0.6]],
+        1.2000000000000002,
+        "PyTorch 2.13.0: 3 * torch.nn.functional.multi_margin_loss "
+        "(C = 3 classes: PyTorch divides the Weston-Watkins sum by C)",
+        {"variant": "weston_watkins"},
+    ),
+)
+pin(
+    "zero_one",
+    Pinned(
+        [0, 2],
+        [[2.0, 0.5, -1.0], [0.1, 2.2, 1.5]],
+        0.5,
+        "scikit-learn 1.9.1 sklearn.metrics.zero_one_loss([0, 2], [0, 1]) (the rows' argmax)",
+        {},
+    ),
+)
+pin(
+    "hinge",
+    Pinned(
+        [-1, 1, 1],
+        [-0.5, 0.3, 2.0],
+        0.39999999999999997,
+        "scikit-learn 1.9.1 sklearn.metrics.hinge_loss",
+        {},
+    ),
+)
+pin(
+    "squared_hinge",
+    Pinned([1], [0.3], 0.49, "closed form max(0, 1 - 1 * 0.3)^2 = 0.49 (by hand)", {}),
+)
+pin("perceptron", Pinned([1], [-0.3], 0.3, "closed form max(0, -1 * (-0.3)) = 0.3 (by hand)", {}))
+pin(
+    "l1_penalty",
+    Pinned(
+        None, ([0.5, -1.0], [2.0]), 0.035, "closed form alpha * sum |w| = 0.01 * 3.5 (by hand)", {}
+    ),
+)
+pin(
+    "l2_penalty",
+    Pinned(
+        None,
+        ([0.5, -1.0], [2.0]),
+        0.02625,
+        "closed form alpha/2 * sum w^2 = 0.005 * 5.25 (by hand)",
+        {},
+    ),
+)
+pin(
+    "js_divergence",
+    Pinned(
+        [[0.25, 0.25, 0.5]],
+        [[0.7, 0.2, 0.1]],
+        0.1296537524812,
+        "SciPy 1.17.1 scipy.spatial.distance.jensenshannon(y_true, y_pred) ** 2",
+    ),
+)
+pin(
+    "contrastive",
+    Pinned(
+        [1, 0],
+        [0.5, 0.3],
+        0.37,
+        "closed form by hand: mean(1 * 0.5^2, max(1 - 0.3, 0)^2) = (0.25 + 0.49)/2",
+        {},
+    ),
+)
+pin(
+    "cosine_similarity",
+    Pinned(
+        [[1.0, 0.0]],
+        [[1.0, 1.0]],
+        -0.7071067811865475,
+        "closed form by hand: -cos 45 degrees = -1/sqrt(2)",
+        {},
+    ),
+)
+pin(
+    "dice",
+    Pinned(
+        [[1.0, 0.0, 1.0, 1.0]],
+        [[0.9, 0.2, 0.6, 0.7]],
+        0.15625,
+        "closed form by hand: 1 - (2 * 2.2 + 1)/(3 + 2.4 + 1)",
+        {},
+    ),
+)
+pin(
+    "tversky",
+    Pinned(
+        [[1.0, 0.0, 1.0, 1.0]],
+        [[0.9, 0.2, 0.6, 0.7]],
+        0.1351351351351351,
+        "closed form by hand: TP = 2.2, FP = 0.2, FN = 0.8: 1 - (2.2 + 1)/(2.2 + 0.1 + 0.4 + 1)",
+        {},
+    ),
+)
+pin(
+    "distillation",
+    Pinned(
+        [[2.0, 0.5, -1.0]],
+        [[1.0, 1.0, -0.5]],
+        0.2781932573729513,
+        "closed form (Python math): T^2 KL(softmax(t/T) || softmax(z/T)), T = 2",
+        {},
+    ),
+)
+pin(
+    "elastic_net",
+    Pinned(
+        None,
+        ([0.5, -1.0], [2.0]),
+        0.030625,
+        "closed form by hand: sum over the arrays of 0.01 (0.5 sum|w| + 0.25 sum w^2)",
+        {},
+    ),
+)
+pin(
+    "focal",
+    Pinned(
+        [1.0],
+        [0.5],
+        0.016893372629375902,
+        "closed form (Python math): 0.25 (1 - p)^2 (-log p), p = sigmoid(0.5)",
+        {},
+    ),
+)
+pin(
+    "generalized_cross_entropy",
+    Pinned(
+        [0],
+        [[2.0, 0.5, -1.0]],
+        0.222031094366042,
+        "closed form (Python math): (1 - p_0^0.7)/0.7, p = softmax(2, 0.5, -1)",
+        {},
+    ),
+)
+pin(
+    "poly1_cross_entropy",
+    Pinned(
+        [0],
+        [[2.0, 0.5, -1.0]],
+        0.6701172274786052,
+        "closed form (Python math): -log p_0 + 2 (1 - p_0), p = softmax(2, 0.5, -1)",
+        {},
+    ),
+)
+pin(
+    "softmax_focal",
+    Pinned(
+        [0],
+        [[2.0, 0.5, -1.0]],
+        0.011092750091379808,
+        "closed form (Python math): -(1 - p_0)^2 log p_0, p = softmax(2, 0.5, -1)",
+        {},
+    ),
+)
+pin(
+    "sparsemax_loss",
+    Pinned(
+        [0],
+        [[1.0, 0.5, -1.0]],
+        0.0625,
+        "closed form by hand: sparsemax = (0.75, 0.25, 0), tau = 0.25: -1 + (0.9375 + 0.1875)/2 + "
+        "1/2",
+        {},
+    ),
+)
+pin("wasserstein", Pinned([-1, 1], [0.5, 2.0], -0.75, "closed form by hand: mean(0.5, -2.0)", {}))
+pin(
+    "ntxent",
+    Pinned(
+        None,
+        ([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]),
+        0.23954476622188453,
+        "closed form (Python math): log(1 + 2 e^-2) (each anchor: positive similarity 1, two "
+        "negatives 0, tau = 0.5)",
+        {},
+    ),
+)
+pin(
+    "arcface",
+    Pinned(
+        [0],
+        ([[1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]),
+        0.15946114876625242,
+        "closed form (Python math): log(1 + e^(-2 cos 0.5)) (theta_y = 0, other class at 90 "
+        "degrees)",
+        {"scale": 2.0},
+    ),
+)
+pin(
+    "cosface",
+    Pinned(
+        [0],
+        ([[1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]),
+        0.24100845383299216,
+        "closed form (Python math): log(1 + e^(-2 (1 - 0.35))) (theta_y = 0, other class at 90 "
+        "degrees)",
+        {"scale": 2.0},
+    ),
+)
+pin(
+    "large_margin_softmax",
+    Pinned(
+        [0],
+        ([[1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]),
+        0.31326168751822286,
+        "closed form (Python math): log(1 + e^-1) (psi(0) = 1, other class at 90 degrees)",
+        {},
+    ),
 )
