@@ -12,6 +12,7 @@ every entry's example with ``doctest``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -41,6 +42,7 @@ _MULTICLASS: Mapping[str, Mapping[str, Any]] = {
 }
 
 
+@functools.lru_cache(maxsize=1024)  # aliases and partials share their entry's formulas
 def plain_math(latex: str) -> str:
     """``latex`` as one line of plain text; the LaTeX itself where pylatexenc (the ``cli``
     extra) is not installed."""
