@@ -15,7 +15,7 @@ pytest.importorskip("sklearn")
 pytest.importorskip("matplotlib")
 
 from actloss.claims.decision import DecisionRule, Effect, combine_verdicts
-from actloss.claims.experiments.gradients import INITS, SATURATING
+from actloss.claims.experiments.gradients import SATURATING
 from actloss.claims.registry import get_claim
 from actloss.claims.runner import load_summary, run_claim
 
@@ -33,13 +33,17 @@ def test_parts_agree_or_the_claim_is_mixed() -> None:
 
 
 def test_claim_1_reports_each_function_under_each_initialization(tmp_path: Path) -> None:
-    result = run_claim(get_claim(1), "tiny", tmp_path)
-    want = {f"{f}, {init} init" for f in SATURATING for init in INITS}
-    assert {p.part for p in result.parts} == want
-    assert INITS == ("glorot_uniform", "normal")
+    claim = get_claim(1)
+    result = run_claim(claim, "tiny", tmp_path)
+    inits = [k.get("init") for k in claim.conditions]
+    assert inits == ["standard_uniform", "glorot_uniform", "normal"]  # the source's first
+    want = {(f, k.name) for f in SATURATING for k in claim.conditions}
+    assert {(p.part, p.condition) for p in result.parts} == want
     for p in result.parts:
-        assert p.effect.n == 3 and p.verdict == get_claim(1).rule.decide(p.effect)
+        assert p.effect.n == 3 and p.verdict == claim.rule.decide(p.effect)
         assert math.isfinite(p.effect.mean), p
+        assert bool(p.source) == (p.condition == "standard init")
     stored = load_summary(tmp_path)["1"]
-    assert {p["part"] for p in stored["parts"]} == want
+    assert {(p["part"], p["condition"]) for p in stored["parts"]} == want
     assert "normal" in " ".join(stored["table"]["depth 2"])  # the condition is in the table
+    assert "sigmoid" in stored["overall"] and "Glorot & Bengio 2010" in stored["source_setting"]

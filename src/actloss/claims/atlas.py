@@ -42,12 +42,16 @@ def _effect(d: dict[str, Any]) -> str:
 
 
 def _parts(d: dict[str, Any]) -> str:
-    """A compound claim's parts, each with its own verdict and effect."""
+    """Each cell (a part of the claim under one condition) with its own verdict and effect."""
     items = "".join(
-        f"<li>{_e(p['part'])}: <b>{_e(p['verdict'])}</b>, {_e(_effect({**d, **p}))}</li>"
+        f"<li>{_e(p.get('label') or p['part'])}"
+        + (f" <i>(the source's setting: {_e(p['source'])})</i>" if p.get("source") else "")
+        + f": <b>{_e(p['verdict'])}</b>, {_e(_effect({**d, **p}))}</li>"
         for p in d.get("parts", [])
     )
-    return f"<p><b>Parts</b> (each decided by the rule):</p><ul>{items}</ul>" if items else ""
+    if not items:
+        return ""
+    return f"<p><b>Per condition</b> (each decided by the rule):</p><ul>{items}</ul>"
 
 
 def _image(path: str | None, folder: Path) -> str:
@@ -79,8 +83,10 @@ def claims_html(folder: str | Path = DEFAULT_OUT) -> str:
                 f'<article class="claim" id="claim-{_e(d["id"])}"><h3>{_e(d["id"])}. '
                 f'{_e(d["statement"])} — <span style="color:{color}">{_e(d["verdict"])}</span>'
                 f"</h3><p><b>Effect</b>: {_e(_effect(d))} ({_e(d['metric'])})</p>"
+                f"<p><b>Overall</b>: {_e(d.get('overall', d['verdict']))}</p>"
                 f"{_parts(d)}"
-                f"<p><b>Rule</b>: {_e(d['rule'])}</p>"
+                f"<p><b>Rule</b>: {_e(d['rule'])}; {_e(d.get('seed_rule', ''))}</p>"
+                f"<p><b>Source</b>: {_e(d.get('source_setting', ''))}</p>"
                 f"<p><b>Experiment</b>: {_e(d['experiment'])}; swept: {_e(d['condition'])}; "
                 f"budget {_e(d['budget'])}.</p>"
                 f"<p><b>Source wording</b>: {_e(d['source'])}</p>"

@@ -12,19 +12,30 @@ its 95% confidence interval is Student's t interval over the seeds. The rule:
 
 Mathematical claims use a tolerance instead: ``supported`` when the largest error is within it.
 
-A compound claim ("sigmoid and tanh make gradients vanish") is decided per part (and per
-condition the experiment sweeps, e.g. the initialization): each part's effect gets its own
-verdict by the same rule, and the claim's verdict is theirs when they agree, ``mixed`` when
-they do not (never the verdict of the smaller effect alone).
+Every claim is decided per condition it was tested under (the source's setting and the
+settings where practitioners apply it), and a compound claim ("sigmoid and tanh make
+gradients vanish") per part too: each cell's effect gets its own verdict by the same rule,
+the claim's verdict is theirs when they agree, ``mixed`` when they do not (never the verdict
+of the smaller effect alone), and ``overall`` says in words which cells hold.
+
+With data replicates (values keyed by ``(split, seed)``) the seeds of a split are averaged
+first and the interval is taken over the splits (the split is the random factor: a claim
+must hold across splits, not on one), and the effect says how many splits agree in sign.
+
+Close verdicts get more replicates at the full budget (``is_close``): an inconclusive cell
+whose CI reaches 0 or the threshold has its replicates (data splits, or seeds on a single
+split) doubled while it stays close, up to the budget's ``max_replicates`` models. The
+interval is not corrected for these extra looks, so a verdict reached after them is a
+little less certain than its 95% says.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean, stdev
-from typing import Literal
+from typing import Any, Literal
 
 Verdict = Literal["supported", "refuted", "inconclusive", "mixed"]
 VERDICTS: tuple[Verdict, ...] = ("supported", "refuted", "inconclusive", "mixed")
@@ -40,12 +51,19 @@ def combine_verdicts(verdicts: Sequence[Verdict]) -> Verdict:
 
 @dataclass(frozen=True)
 class Effect:
-    """A measured effect with its 95% CI and the number of paired samples (seeds)."""
+    """A measured effect with its 95% CI and the number of paired samples (seeds).
+
+    With data replicates: ``n`` is the number of (split, seed) pairs, ``splits`` the number
+    of splits the interval is taken over and ``agree`` how many splits' mean effects have
+    the sign of the overall mean.
+    """
 
     mean: float
     low: float
     high: float
     n: int
+    splits: int = 1
+    agree: int | None = None
 
 
 def t_quantile_975(df: int) -> float:
@@ -72,6 +90,60 @@ def paired_effect(differences: Sequence[float]) -> Effect:
         return Effect(m, -math.inf, math.inf, 1)
     half = t_quantile_975(n - 1) * stdev(d) / math.sqrt(n)
     return Effect(m, m - half, m + half, n)
+
+
+def replicate_effect(values: Mapping[Any, float]) -> Effect:
+    """The effect of per-replicate paired differences (keys: seeds, or (split, seed) pairs).
+
+    Seeds only: ``paired_effect`` over the seeds. With (split, seed) keys: the seeds of each
+    split are averaged and the t-interval is taken over the split means.
+    """
+    keys = sorted(values, key=repr)
+    if not keys or not all(isinstance(k, tuple) for k in keys):
+        return paired_effect([values[k] for k in sorted(values, key=repr)])
+    by_split: dict[Any, list[float]] = {}
+    for (split, _seed), v in ((k, values[k]) for k in keys):
+        if math.isfinite(v):
+            by_split.setdefault(split, []).append(float(v))
+    means = [fmean(by_split[s]) for s in sorted(by_split)]
+    e = paired_effect(means)
+    n = sum(len(v) for v in by_split.values())
+    agree = sum(1 for m in means if math.isfinite(e.mean) and (m > 0) == (e.mean > 0))
+    return Effect(e.mean, e.low, e.high, n, len(means), agree)
+
+
+def overall(cells: Sequence[tuple[str, str, Verdict]]) -> str:
+    """In words, under which conditions (and for which parts) the claim holds.
+
+    ``cells``: (part, condition, verdict) with part ``""`` for a claim of one part, e.g.
+    ``holds for sigmoid under standard init, glorot init; refuted for tanh under ...``.
+    """
+    words = {"supported": "holds", "refuted": "does not hold", "inconclusive": "undecided"}
+    groups: dict[str, dict[str, list[str]]] = {}
+    for part, condition, verdict in cells:
+        groups.setdefault(verdict, {}).setdefault(part, []).append(condition)
+    out = []
+    for verdict in ("supported", "refuted", "inconclusive", "mixed"):
+        if verdict not in groups:
+            continue
+        items = []
+        for part, conditions in groups[verdict].items():
+            where = ", ".join(c for c in conditions if c)
+            every = len(conditions) > 1 and len({c for _p, c, _v in cells}) == len(conditions)
+            where = "under every condition tested" if every else (f"under {where}" if where else "")
+            items.append(" ".join(t for t in (f"for {part}" if part else "", where) if t))
+        out.append(f"{words.get(verdict, verdict)} " + "; ".join(items))
+    return "; ".join(out).replace("  ", " ").strip() or "no verdict"
+
+
+def is_close(rule: Any, effect: Effect) -> bool:
+    """An inconclusive verdict with enough seeds: the CI reaches 0 or the threshold, so more
+    replicates may decide it (the rule of ``Budget.max_replicates``)."""
+    if not hasattr(rule, "decide") or isinstance(rule, ToleranceRule):
+        return False
+    if effect.n < getattr(rule, "min_seeds", 3) or not math.isfinite(effect.mean):
+        return False
+    return bool(rule.decide(effect) == "inconclusive")
 
 
 @dataclass(frozen=True)

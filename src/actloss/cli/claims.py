@@ -34,21 +34,40 @@ def _fmt(v: Any, digits: int = 3) -> str:
     return f"{v:.{digits}g}"
 
 
+def _cell_label(p: dict[str, Any]) -> str:
+    """A cell's label, the source's condition marked with its citation."""
+    label = p.get("label") or p["part"]
+    return f"{label} [source: {p['source']}]" if p.get("source") else label
+
+
 def _verdict_text(d: dict[str, Any]) -> str:
-    """The verdict, and for a compound claim each part's own verdict."""
-    parts = [f"{p['part']}: {p['verdict']}" for p in d.get("parts", [])]
+    """The verdict, and each cell's own (part x condition)."""
+    parts = [f"{_cell_label(p)}: {p['verdict']}" for p in d.get("parts", [])]
     return d["verdict"] + "".join(f"\n{p}" for p in parts)
 
 
 def _effect_text(d: dict[str, Any]) -> str:
     parts = d.get("parts", [])
     if parts:
-        return "\n".join(f"{p['part']}: {_effect_text({**d, **p, 'parts': []})}" for p in parts)
+        return "\n".join(
+            f"{p.get('label') or p['part']}: {_effect_text({**d, **p, 'parts': []})}" for p in parts
+        )
     if d["ci"] is None:
         return f"max error {_fmt(d['effect'])}"
     low, high = d["ci"]
     unit = f" {d['unit']}" if d["unit"] else ""
-    return f"{_fmt(d['effect'])} [{_fmt(low)}, {_fmt(high)}]{unit} (n={d['n']})"
+    reps = f"n={d['n']}"
+    if d.get("splits", 1) > 1:
+        reps += f", {d['agree']}/{d['splits']} splits agree"
+    return f"{_fmt(d['effect'])} [{_fmt(low)}, {_fmt(high)}]{unit} ({reps})"
+
+
+def _claim_text(d: dict[str, Any]) -> str:
+    """The statement, where it was made, and the overall line."""
+    text = d["statement"]
+    if d.get("source_setting"):
+        text += f"\nsource: {d['source_setting']}"
+    return text + f"\noverall: {d.get('overall', d['verdict'])}"
 
 
 def claims_command(
@@ -120,15 +139,23 @@ def claims_command(
         for r in results:
             style = VERDICT_STYLE[r["verdict"]]
             verdict = f"[{style}]{escape(_verdict_text(r))}[/]"
-            cells = (str(r["id"]), Text(r["statement"]), verdict)
-            table.add_row(*cells, Text(_effect_text(r)), Text(r["rule_short"]))
+            cells = (str(r["id"]), Text(_claim_text(r)), verdict)
+            rule = f"{r['rule_short']}\n{r.get('seed_rule', '')}".strip()
+            table.add_row(*cells, Text(_effect_text(r)), Text(rule))
         console.print(table)
         console.print(
             "Verdicts are computed by each claim's rule (short form above, in full with "
-            "--json). For an effect: supported when its 95% CI excludes 0 in the claimed "
-            "direction and its mean reaches the threshold; refuted when the CI excludes 0 the "
-            "other way or lies inside +-threshold; inconclusive otherwise."
+            "--json), per condition (the source's setting, marked, and where practitioners "
+            "apply the claim) and per part. For an effect: supported when its 95% CI excludes "
+            "0 in the claimed direction and its mean reaches the threshold; refuted when the "
+            "CI excludes 0 the other way or lies inside +-threshold; inconclusive otherwise. "
+            "With data splits the seeds of a split are averaged and the CI is taken over the "
+            "splits. A close verdict (inconclusive, its CI reaching 0 or the threshold) gets "
+            "its replicates doubled while it stays close, up to the stated number of models "
+            "per cell; the CI is not corrected for these extra looks."
         )
+        seconds = sum(r["seconds"] for r in results)
+        console.print(Text(f"{len(results)} claims in {seconds:.0f} s"))
         trained = sum(r["trained"] for r in results)
         console.print(Text(f"trained {trained} runs now; store, plots and claims.json in {out}/"))
         et = Table(title="Errata: formulas printed wrongly in tutorials, checked numerically")

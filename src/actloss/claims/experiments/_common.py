@@ -2,32 +2,70 @@
 
 An experiment trains through ``actloss.lab.run`` (so its runs are hashed, stored in the
 lab's SQLite store under a tag per claim, and never trained twice), reads the numbers it
-needs back from the store, and returns a ``Measurement``: the per-seed paired differences
-(oriented so that a positive value is what the claim predicts) or, for a mathematical
-claim, the largest error, plus a table of means for the report and the path of its plot.
+needs back from the store, and returns a ``Measurement``: per part of the claim and per
+condition it was tested under (``Condition``: the source's setting and the settings where
+practitioners apply the claim), the per-replicate paired differences (oriented so that a
+positive value is what the claim predicts) or, for a mathematical claim, the largest error,
+plus a table of means for the report and the path of its plot.
+
+A replicate is a seed on the single split of the data, or a (split, seed) pair when the
+budget has data replicates (``splits > 1``): seeds nest within splits, and every
+combination of a condition sees the same splits and seeds, so differences stay paired.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ...lab.config import fn_label, from_mapping
+from ...lab.config import Config, fn_label, from_mapping
 from ...lab.runs import Run
 from ...lab.store import Store
 
-Values = dict[int, float]
-"""seed -> value of one measured combination."""
+HAS_SPLITS = "splits" in {f.name for f in fields(Config)}
+"""Whether the lab's Config has data replicates (``splits``)."""
+Unit = Any
+"""A replicate: a seed (the single split), or ``(split, seed)`` with data replicates."""
+Values = dict[Unit, float]
+"""replicate -> value of one measured combination."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A setting a claim is tested under.
+
+    ``config``: the lab settings it fixes (optimizer, init, dataset size, ...), applied over
+    the experiment's own; ``params``: what the experiment reads itself (depth, the
+    learning rates to sweep, an imbalance ratio). ``source``: the citation when this is the
+    setting the claim was made in (empty for the settings where practitioners apply it).
+    """
+
+    name: str
+    config: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.params.get(key, default)
+
+
+NO_CONDITION = Condition("")
 
 
 @dataclass(frozen=True)
 class Budget:
-    """How much one claim trains: seeds, epochs, data size, the swept condition's values."""
+    """How much one claim trains: seeds, epochs, data size, the swept condition's values.
+
+    ``splits``: data replicates (1: the single split of the lab's ``data_seed``), ``seeds``
+    per split. ``max_replicates``: a condition whose verdict is close (inconclusive, the CI
+    reaching 0 or the threshold) gets its replicates doubled (its splits, or its seeds on a
+    single split) while it stays close, up to this many models per cell (``None``: never).
+    """
 
     seeds: int
     epochs: int
@@ -35,6 +73,12 @@ class Budget:
     sweep: tuple[float, ...]
     lrs: tuple[float, ...] = (1e-3,)
     width: int = 32
+    max_replicates: int | None = None
+    splits: int = 1
+
+    @property
+    def replicates(self) -> int:
+        return self.seeds * self.splits
 
     def tiny(self) -> Budget:
         """The smallest budget that still exercises every step (for tests)."""
@@ -52,11 +96,11 @@ class Budget:
 class Measurement:
     """What an experiment measured."""
 
-    differences: Values | None = None  # per-seed paired effect (positive = as claimed)
-    # a compound claim: part label (e.g. "tanh, normal init") -> its per-seed differences;
-    # each part is decided on its own and the claim's verdict is theirs (``mixed`` when they
-    # differ); ``differences`` stays the headline effect shown first
-    parts: dict[str, Values] = field(default_factory=dict)
+    differences: Values | None = None  # the headline effect (default: the first cell's)
+    # (part, condition name) -> per-replicate paired differences; part "" for a claim of one
+    # part. Every cell is decided on its own; the claim's verdict is theirs when they agree,
+    # ``mixed`` when they differ, and the overall line says which cells hold.
+    parts: dict[tuple[str, str], Values] = field(default_factory=dict)
     max_error: float | None = None  # mathematical claims: the largest error
     table: dict[str, Any] = field(default_factory=dict)  # means per condition, for reports
     plot: Path | None = None
@@ -72,6 +116,8 @@ class Context:
     claim_id: int = 0
     trained: int = 0
     runs: list[Run] = field(default_factory=list)
+    growth: dict[str, int] = field(default_factory=dict)  # condition -> replicates factor
+    conditions: tuple[Condition, ...] = (NO_CONDITION,)  # the claim's, source's first
 
     @property
     def store(self) -> Store:
@@ -81,16 +127,42 @@ class Context:
     def seeds(self) -> tuple[int, ...]:
         return tuple(range(self.budget.seeds))
 
-    def train(self, **config: Any) -> list[Run]:
-        """Train (or find in the store) the runs of one lab configuration."""
+    def _factor(self, conditions: Iterable[Condition]) -> int:
+        return max((self.growth.get(c.name, 1) for c in conditions), default=1)
+
+    def seeds_for(self, *conditions: Condition) -> tuple[int, ...]:
+        """The seeds (per split) of ``conditions``: more on a single split where a verdict
+        was close (the most any of them got)."""
+        f = self._factor(conditions) if self.budget.splits == 1 else 1
+        return tuple(range(self.budget.seeds * f))
+
+    def splits_for(self, *conditions: Condition) -> int:
+        """The data replicates of ``conditions``: more where a verdict was close."""
+        return self.budget.splits * (self._factor(conditions) if self.budget.splits > 1 else 1)
+
+    def replicates_for(self, *conditions: Condition) -> int:
+        return len(self.seeds_for(*conditions)) * self.splits_for(*conditions)
+
+    def train(
+        self, condition: Condition = NO_CONDITION, cover: Sequence[Condition] = (), **config: Any
+    ) -> list[Run]:
+        """Train (or find in the store) the runs of one lab configuration under ``condition``.
+
+        The condition's settings win over the experiment's (``config``), which win over the
+        budget's (seeds, epochs, data size, data replicates). Runs that several conditions
+        share get the replicates of all of ``cover``.
+        """
         from ...lab import run
 
-        defaults = {
-            "seeds": self.seeds,
+        which = (condition, *cover)
+        defaults: dict[str, Any] = {
+            "seeds": self.seeds_for(*which),
             "epochs": self.budget.epochs,
             "n_samples": self.budget.n_samples,
         }
-        cfg = from_mapping({**defaults, **config})
+        if HAS_SPLITS:  # the lab's data replicates (1: the single split of data_seed)
+            defaults["splits"] = self.splits_for(*which)
+        cfg = from_mapping({**defaults, **config, **condition.config})
         runs, trained = run(cfg, self.folder, tag=self.tag)
         self.trained += trained
         self.runs += runs
@@ -110,23 +182,29 @@ def name(spec: Any) -> str:
     return fn_label(spec)
 
 
+def unit(run: Run) -> Unit:
+    """A run's replicate: its seed, or ``(split, seed)`` on a data replicate."""
+    split = getattr(run, "split", None)
+    return run.seed if split is None else (split, run.seed)
+
+
 def collect(
     runs: Iterable[Run], value: Mapping[str, float], key: Callable[[Run], Any]
 ) -> dict[Any, Values]:
-    """Group ``value[run_id]`` by ``key(run)`` and seed."""
+    """Group ``value[run_id]`` by ``key(run)`` and replicate."""
     out: dict[Any, Values] = {}
     for r in runs:
-        out.setdefault(key(r), {})[r.seed] = value[r.run_id]
+        out.setdefault(key(r), {})[unit(r)] = value[r.run_id]
     return out
 
 
-def combine(fn: Callable[..., float], *groups: Mapping[int, float]) -> Values:
-    """Per seed (seeds present in every group): ``fn(group_1[seed], group_2[seed], ...)``."""
-    seeds = set.intersection(*(set(g) for g in groups)) if groups else set()
-    return {s: fn(*(g[s] for g in groups)) for s in sorted(seeds)}
+def combine(fn: Callable[..., float], *groups: Mapping[Unit, float]) -> Values:
+    """Per replicate present in every group: ``fn(group_1[u], group_2[u], ...)``."""
+    units = set.intersection(*(set(g) for g in groups)) if groups else set()
+    return {u: fn(*(g[u] for g in groups)) for u in sorted(units)}
 
 
-def mean_over(*groups: Mapping[int, float]) -> Values:
+def mean_over(*groups: Mapping[Unit, float]) -> Values:
     return combine(lambda *v: float(np.mean(v)), *groups)
 
 

@@ -1,9 +1,10 @@
 """Claims about gradients and activations inside the network: 1 (vanishing), 4 (dead ReLU),
-6 (ELU's mean activation)."""
+6 (ELU's mean activation), each under the conditions of its registry entry."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from ...lab.runs import Run
 from ._common import (
     Context,
     Measurement,
+    Values,
     band,
     collect,
     combine,
@@ -25,33 +27,32 @@ SATURATING = ("sigmoid", "tanh")
 NON_SATURATING = ("relu", "gelu", "selu")
 
 
-INITS = ("glorot_uniform", "normal")
-"""Claim 1's condition: the saturating functions' initialization (Glorot's scaled uniform,
-and a plain N(0, 1) without fan scaling)."""
-
-
 def vanishing_gradients(ctx: Context) -> Measurement:
     """Claim 1: log10 of (first layer's / output layer's gradient norm) in epoch 1, vs depth.
 
-    Sigmoid and tanh are trained under each initialization of ``INITS``; ReLU, GELU and SELU
-    with He initialization (ReLU is the reference). The claim has two parts, sigmoid and tanh,
-    decided separately under each initialization: per seed, at the largest depth,
-    ``ratio(relu) - ratio(f, init)`` in decades.
+    Sigmoid and tanh are trained under each condition's initialization (``params["init"]``);
+    ReLU, GELU and SELU with He initialization (ReLU is the reference, shared by every
+    condition). The claim has two parts, sigmoid and tanh, decided separately under each
+    initialization: per replicate, at the largest depth, ``ratio(relu) - ratio(f, init)`` in
+    decades.
     """
     b = ctx.budget
     depths = [int(d) for d in b.sweep]
-    ratio: dict[tuple[str, int], dict[int, float]] = {}  # (label, depth) -> seed -> ratio
-    last: dict[tuple[str, int], dict[int, float]] = {}  # the same ratio in the last epoch
+    inits = {k.name: str(k.get("init")) for k in ctx.conditions}
+    ratio: dict[tuple[str, int], Values] = {}  # (label, depth) -> replicate -> ratio
+    last: dict[tuple[str, int], Values] = {}  # the same ratio in the last epoch
     for depth in depths:
-        common = {
+        common: dict[str, Any] = {
             "datasets": ["moons"],
             "pairs": ["binary_cross_entropy:sigmoid"],
             "widths": [b.width] * depth,
             "lrs": [b.lrs[0]],
         }
-        runs = ctx.train(hidden=list(NON_SATURATING), init="he_normal", **common)
-        for init in INITS:
-            runs += ctx.train(hidden=list(SATURATING), init=init, **common)
+        runs = ctx.train(
+            cover=ctx.conditions, hidden=list(NON_SATURATING), init="he_normal", **common
+        )
+        for k in ctx.conditions:
+            runs += ctx.train(k, hidden=list(SATURATING), init=inits[k.name], **common)
         for epoch, out in ((1, ratio), (None, last)):
             norms = layer_stats(ctx, runs, "grad_norm", epoch=epoch)
             ratios = {r.run_id: _log_ratio(norms.get(r.run_id)) for r in runs}
@@ -60,8 +61,8 @@ def vanishing_gradients(ctx: Context) -> Measurement:
     deep = depths[-1]
     reference = ratio[("relu", deep)]
     parts = {
-        f"{f}, {init} init": combine(lambda a, c: a - c, reference, ratio[(_part(f, init), deep)])
-        for init in INITS
+        (f, k.name): combine(lambda a, c: a - c, reference, ratio[(_part(f, inits[k.name]), deep)])
+        for k in ctx.conditions
         for f in SATURATING
     }
     fig, ax = figure(
@@ -69,7 +70,8 @@ def vanishing_gradients(ctx: Context) -> Measurement:
         "hidden layers (depth)",
         "log10 |grad W_1| / |grad W_out|",
     )
-    labels = [_part(f, init) for init in INITS for f in SATURATING] + list(NON_SATURATING)
+    labels = [_part(f, init) for init in inits.values() for f in SATURATING]
+    labels += list(NON_SATURATING)
     for label in labels:
         style = {"ls": "--"} if label.endswith("(normal)") else {}
         band(ax, depths, [ratio[(label, d)] for d in depths], label, **style)
@@ -81,9 +83,10 @@ def vanishing_gradients(ctx: Context) -> Measurement:
         f"depth {d}": summary({k: ratio[(k, d)] for k in labels}) for d in depths
     }
     table[f"depth {deep}, last epoch"] = summary({k: last[(k, deep)] for k in labels})
-    table[f"depth {deep}, relu minus each part"] = summary(parts)
-    first = next(iter(parts.values()))
-    return Measurement(first, parts=parts, table=table, plot=save(fig, ctx.plot_path()))
+    table[f"depth {deep}, relu minus each part"] = summary(
+        {f"{f}, {c}": v for (f, c), v in parts.items()}
+    )
+    return Measurement(parts=parts, table=table, plot=save(fig, ctx.plot_path()))
 
 
 def _part(fn: str, init: str) -> str:
@@ -110,91 +113,124 @@ DEAD_FNS = ("relu", "leaky_relu", "elu", "prelu")
 def dead_relu(ctx: Context) -> Measurement:
     """Claim 4: fraction of hidden units that output 0 on every validation sample, vs lr.
 
-    Three hidden layers, Adam; PReLU's slope stays at its initial 0.25 (the lab does not
-    learn activation parameters). Effect at the largest learning rate, per seed:
-    ``dead(relu) - max(dead(leaky_relu), dead(elu), dead(prelu))``.
+    Three hidden layers, under each condition's optimizer, the budget's learning rates
+    times the condition's ``lr_factor``; PReLU's slope stays at its initial 0.25 (the lab
+    does not learn activation parameters). Effect at the largest learning rate, per
+    replicate and part: ``dead(relu) - dead(f)`` for f in Leaky ReLU, ELU, PReLU.
     """
     b = ctx.budget
-    lrs = list(b.sweep)
-    dead: dict[tuple[str, float], dict[int, float]] = {}
-    for lr in lrs:
-        runs = ctx.train(
-            datasets=["classification"],
-            hidden=list(DEAD_FNS),
-            pairs=["binary_cross_entropy:sigmoid"],
-            widths=[b.width] * 3,
-            lrs=[lr],
-        )
-        frac = layer_stats(ctx, runs, "dead_fraction")
-        for fn, values in collect(
-            runs,
-            {r.run_id: float(np.mean(frac[r.run_id][:-1])) for r in runs},
-            lambda r: name(r.hidden),
-        ).items():
-            dead[(fn, lr)] = values
-    top = lrs[-1]
-    diffs = combine(
-        lambda relu, *others: relu - max(others),
-        dead[("relu", top)],
-        *(dead[(f, top)] for f in DEAD_FNS[1:]),
-    )
+    dead: dict[tuple[str, str, float], Values] = {}
+    parts: dict[tuple[str, str], Values] = {}
     fig, ax = figure(
         "Claim 4: dead units after training",
-        "learning rate (Adam)",
+        "learning rate (relative to the condition's smallest)",
         "fraction of hidden units never active",
     )
-    for fn in DEAD_FNS:
-        band(ax, lrs, [dead[(fn, lr)] for lr in lrs], fn)
+    table: dict[str, object] = {}
+    for i, k in enumerate(ctx.conditions):
+        lrs = [lr * float(k.get("lr_factor", 1.0)) for lr in b.sweep]
+        for lr in lrs:
+            runs = ctx.train(
+                k,
+                datasets=["classification"],
+                hidden=list(DEAD_FNS),
+                pairs=["binary_cross_entropy:sigmoid"],
+                widths=[b.width] * 3,
+                lrs=[lr],
+            )
+            frac = layer_stats(ctx, runs, "dead_fraction")
+            for fn, values in collect(
+                runs,
+                {r.run_id: float(np.mean(frac[r.run_id][:-1])) for r in runs},
+                lambda r: name(r.hidden),
+            ).items():
+                dead[(k.name, fn, lr)] = values
+        top = lrs[-1]
+        for f in DEAD_FNS[1:]:  # "Leaky ReLU, ELU and PReLU avoid it": each against ReLU
+            parts[(f, k.name)] = combine(
+                lambda relu, other: relu - other,
+                dead[(k.name, "relu", top)],
+                dead[(k.name, f, top)],
+            )
+        for j, fn in enumerate(DEAD_FNS):
+            style = {"color": f"C{j}", "ls": "-" if i == 0 else "--"}
+            band(ax, lrs, [dead[(k.name, fn, lr)] for lr in lrs], f"{fn}, {k.name}", **style)
+        table.update(
+            {
+                f"{k.name}, lr {lr:g}": summary({fn: dead[(k.name, fn, lr)] for fn in DEAD_FNS})
+                for lr in lrs
+            }
+        )
     ax.set_xscale("log")
-    ax.legend(fontsize=8)
-    table = {f"lr {lr:g}": summary({fn: dead[(fn, lr)] for fn in DEAD_FNS}) for lr in lrs}
-    parts = {  # "Leaky ReLU, ELU and PReLU avoid it": each against ReLU
-        f: combine(lambda relu, other: relu - other, dead[("relu", top)], dead[(f, top)])
-        for f in DEAD_FNS[1:]
-    }
-    return Measurement(diffs, parts=parts, table=table, plot=save(fig, ctx.plot_path()))
+    ax.legend(fontsize=7)
+    return Measurement(parts=parts, table=table, plot=save(fig, ctx.plot_path()))
 
 
 def elu_mean_activation(ctx: Context) -> Measurement:
-    """Claim 6: mean activation of the hidden layers, ELU vs ReLU, vs depth.
+    """Claim 6: mean activation of the hidden layers, ELU vs ReLU.
 
-    Effect at the largest depth, per seed: mean over hidden layers of
+    Each condition fixes the dataset, optimizer and learning rate (``params``) and the
+    depth: the practitioners' condition sweeps the budget's depths, the source's trains
+    ``params["depth"]`` hidden layers (capped at the budget's largest depth). Effect at the
+    condition's largest depth, per replicate: mean over hidden layers of
     ``|mean activation(relu)| - |mean activation(elu)|`` after training.
     """
     b = ctx.budget
-    depths = [int(d) for d in b.sweep]
-    means: dict[tuple[str, int], dict[int, float]] = {}
-    per_layer: dict[str, list[np.ndarray]] = {}
-    for depth in depths:
-        runs = ctx.train(
-            datasets=["classification"],
-            hidden=["relu", "elu"],
-            pairs=["binary_cross_entropy:sigmoid"],
-            widths=[b.width] * depth,
-            lrs=[b.lrs[0]],
-            init="he_normal",
+    means: dict[tuple[str, str, int], Values] = {}
+    parts: dict[tuple[str, str], Values] = {}
+    per_layer: dict[tuple[str, str], list[np.ndarray]] = {}
+    deepest: dict[str, int] = {}
+    for k in ctx.conditions:
+        fixed = k.get("depth")
+        depths = [int(d) for d in b.sweep] if fixed is None else [min(int(fixed), int(b.sweep[-1]))]
+        dataset = str(k.get("dataset", "classification"))
+        pair = "cross_entropy:identity" if dataset == "digits" else "binary_cross_entropy:sigmoid"
+        for depth in depths:
+            runs = ctx.train(
+                k,
+                datasets=[dataset],
+                hidden=["relu", "elu"],
+                pairs=[pair],
+                widths=[b.width] * depth,
+                lrs=[float(k.get("lr", b.lrs[0]))],
+                init="he_normal",
+            )
+            act = layer_stats(ctx, runs, "mean_activation")
+            for fn, values in collect(
+                runs,
+                {r.run_id: float(np.mean(np.abs(act[r.run_id][:-1]))) for r in runs},
+                lambda r: name(r.hidden),
+            ).items():
+                means[(k.name, fn, depth)] = values
+            if depth == depths[-1]:
+                for r in runs:
+                    per_layer.setdefault((k.name, name(r.hidden)), []).append(act[r.run_id][:-1])
+        deep = deepest[k.name] = depths[-1]
+        parts[("", k.name)] = combine(
+            lambda relu, elu: relu - elu,
+            means[(k.name, "relu", deep)],
+            means[(k.name, "elu", deep)],
         )
-        act = layer_stats(ctx, runs, "mean_activation")
-        for fn, values in collect(
-            runs,
-            {r.run_id: float(np.mean(np.abs(act[r.run_id][:-1]))) for r in runs},
-            lambda r: name(r.hidden),
-        ).items():
-            means[(fn, depth)] = values
-        if depth == depths[-1]:
-            for r in runs:
-                per_layer.setdefault(name(r.hidden), []).append(act[r.run_id][:-1])
-    deep = depths[-1]
-    diffs = combine(lambda relu, elu: relu - elu, means[("relu", deep)], means[("elu", deep)])
     fig, ax = figure(
-        f"Claim 6: mean activation per hidden layer (depth {deep}, after training)",
+        "Claim 6: mean activation per hidden layer (deepest network of each condition)",
         "hidden layer",
         "mean activation over units and samples",
     )
-    for fn, arrays in per_layer.items():
-        layers = list(range(1, deep + 1))
-        band(ax, layers, [dict(enumerate(col)) for col in np.array(arrays).T], fn)
+    for i, ((cond, fn), arrays) in enumerate(per_layer.items()):
+        layers = list(range(1, deepest[cond] + 1))
+        style = {"color": f"C{i % 2}", "ls": "-" if cond == ctx.conditions[0].name else "--"}
+        band(
+            ax,
+            layers,
+            [dict(enumerate(col)) for col in np.array(arrays).T],
+            f"{fn}, {cond}",
+            **style,
+        )
     ax.axhline(0.0, color="k", lw=0.8)
     ax.legend(fontsize=8)
-    table = {f"depth {d}": summary({fn: means[(fn, d)] for fn in ("relu", "elu")}) for d in depths}
-    return Measurement(diffs, table=table, plot=save(fig, ctx.plot_path()))
+    table = {
+        f"{c}, depth {d}": summary({fn: means[(c, fn, d)] for fn in ("relu", "elu")})
+        for (c, fn, d) in means
+        if fn == "relu"
+    }
+    return Measurement(parts=parts, table=table, plot=save(fig, ctx.plot_path()))
