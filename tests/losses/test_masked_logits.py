@@ -36,6 +36,8 @@ def _with(a: np.ndarray, k: int, v: float) -> np.ndarray:
 
 def _limit(at_a: np.ndarray, at_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The limit from two probes, and where it is known (settled or diverging)."""
+    # 1e-9: the probes are logits of -1e8 and -1e12 (PROBES), where every exp(z) term has
+    # vanished; a value that agrees at both to 1e-9 has settled to its limit
     settled = np.isclose(at_a, at_b, rtol=1e-9, atol=1e-12)
     diverging = np.abs(at_b) > 1e3 * np.maximum(np.abs(at_a), 1.0)
     limit = np.where(settled, at_b, np.copysign(np.inf, at_b))
@@ -66,6 +68,7 @@ def _check_limits(name: str) -> None:
             )
             assert not np.isnan(v).any(), (name, s.tag, k, v)
             assert not np.isnan(g).any(), (name, s.tag, k, g)
+            # 1e-9: the limit is read from finite probes (see _limit)
             np.testing.assert_allclose(v[v_known], v_lim[v_known], rtol=1e-9, atol=1e-12)
             np.testing.assert_allclose(g[g_known], g_lim[g_known], rtol=1e-9, atol=1e-12)
             checked += 1

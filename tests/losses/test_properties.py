@@ -40,6 +40,8 @@ def test_logits_and_probability_forms_agree_where_not_saturated(z: np.ndarray, d
     ce = al.get("cross_entropy")(labels, z, reduction="none")
     cat = al.get("categorical_cross_entropy")(labels, _softmax(z), reduction="none")
     nll = al.get("nll")(labels, np.log(_softmax(z)), reduction="none")
+    # 1e-9 here and below: the probability forms take the test's own softmax/sigmoid,
+    # rounded once more than the logits forms, and log(p) magnifies that rounding
     np.testing.assert_allclose(cat, ce, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(nll, ce, rtol=1e-9, atol=1e-12)
     t = (z > 0.5).astype(float)
@@ -50,6 +52,8 @@ def test_logits_and_probability_forms_agree_where_not_saturated(z: np.ndarray, d
     g_l = al.get("binary_cross_entropy_with_logits").grad(t, z, reduction="sum")
     s = _sigmoid(z)
     g_p = al.get("binary_cross_entropy").grad(t, s, reduction="sum") * s * (1 - s)
+    # 1e-7: (p - t) / (p (1 - p)) times p (1 - p) cancels in floating point (1 - p loses
+    # the digits of p near 1)
     np.testing.assert_allclose(g_p, g_l, rtol=1e-7, atol=1e-12)
     q = _softmax(z[::-1])
     kl_p = al.get("kl_divergence")(_softmax(z), q, reduction="none")
@@ -152,6 +156,8 @@ def test_focal_gradients_are_finite_for_small_gamma_at_extreme_logits(scale, gam
     )[:, 0]
     (tg,) = torch.autograd.grad(ref.sum(), tz)
     np.testing.assert_allclose(v, ref.detach().numpy(), rtol=1e-12, atol=1e-12)
+    # 1e-9: torch's autograd of the formula goes through (1 - p)^gamma, ours through the
+    # stable closed form; they differ by the rounding of 1 - p near p = 1
     np.testing.assert_allclose(g, tg.numpy(), rtol=1e-9, atol=1e-12)
     t = (signs > 0).astype(float)
     fv, fg = al.get("focal").value_and_grad(t, z, gamma=gamma, reduction="none")
@@ -259,6 +265,7 @@ def test_probability_losses_clip_at_the_dtype_epsilon(dtype: type) -> None:
     p = np.array([0.0, 1.0, 1.0, 0.0], dtype=dtype)
     v, g = al.get("binary_cross_entropy").value_and_grad(t, p, reduction="none")
     assert v.dtype == dtype and np.all(np.isfinite(g))
+    # 1e-6 here and below: float32 results (-log eps ~ 15.9 to float32's 6e-8 relative)
     np.testing.assert_allclose(v[:2], -np.log(eps), rtol=1e-6)
     assert np.all(v[2:] < 10 * eps)
     onehot, probs = np.eye(3, dtype=dtype), np.array([[0, 1, 0], [1, 0, 0], [0, 0, 1]], dtype)
