@@ -280,13 +280,19 @@ def recommend(
 
 
 def evidence(choice: Choice, verdicts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """The rule's claim with its latest verdict (``verdicts``: claims.json by claim id).
+    """The rule's claim with its latest verdicts (``verdicts``: claims.json by claim id).
 
-    ``status``: the verdict, ``"not yet run"`` or ``"no claim"``; ``supports``: whether the
-    evidence backs the rule (only a ``supported`` verdict does).
+    ``status``: the claim's verdict, ``"not yet run"`` or ``"no claim"``; ``conditions``: the
+    verdict under each condition the claim was tested in (``[{"condition", "verdict",
+    "source"}]``, the source's setting marked with its citation); ``overall``: under which
+    conditions it holds, in words; ``holds_under`` / ``fails_under``: the conditions where it
+    was supported / refuted; ``supports``: whether the evidence backs the rule, only a
+    ``supported`` verdict under every condition does (a ``mixed`` one backs it partly, as
+    ``holds_under`` says).
     """
+    empty = {"conditions": [], "overall": "", "holds_under": [], "fails_under": []}
     if not choice.evidence:
-        return {"claim": None, "status": "no claim", "supports": False, "budget": None}
+        return {"claim": None, "status": "no claim", "supports": False, "budget": None, **empty}
     found = verdicts.get(str(choice.evidence))
     if found is None:
         return {
@@ -294,13 +300,26 @@ def evidence(choice: Choice, verdicts: Mapping[str, Mapping[str, Any]]) -> dict[
             "status": "not yet run",
             "supports": False,
             "budget": None,
+            **empty,
         }
     verdict = str(found.get("verdict", "not yet run"))
+    cells = [
+        {
+            "condition": p.get("label") or p.get("part", ""),
+            "verdict": p.get("verdict"),
+            "source": p.get("source", ""),
+        }
+        for p in found.get("parts", [])
+    ]
     return {
         "claim": choice.evidence,
         "status": verdict,
         "supports": verdict == "supported",
         "budget": found.get("budget"),
+        "conditions": cells,
+        "overall": str(found.get("overall", "")),
+        "holds_under": [c["condition"] for c in cells if c["verdict"] == "supported"],
+        "fails_under": [c["condition"] for c in cells if c["verdict"] == "refuted"],
     }
 
 

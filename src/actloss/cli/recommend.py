@@ -78,8 +78,11 @@ def recommend_command(
                 use += " [red](not in the catalog yet)[/]"
             table.add_row(slot, use, escape(c.reason), _evidence_cell(found[slot]))
             if found[slot]["claim"] and not found[slot]["supports"]:
+                holds = found[slot].get("holds_under") or []
+                partly = f"; holds only under {', '.join(holds)}" if holds else ""
                 weak.append(
-                    f"{slot} {c.name} (claim {found[slot]['claim']}: {found[slot]['status']})"
+                    f"{slot} {c.name} (claim {found[slot]['claim']}: "
+                    f"{found[slot]['status']}{partly})"
                 )
         console.print(table)
         if weak:
@@ -117,7 +120,8 @@ def _evidence_cell(found: dict[str, Any]) -> str:
     status = escape(found["status"])
     shown = f"[{style}]{status}[/]" if style else f"[yellow]{status}[/]"
     budget = f" ({found['budget']} budget)" if found["budget"] else ""
-    return f"claim {found['claim']}: {shown}{escape(budget)}"
+    where = f"\n{found['overall']}" if found.get("overall") and found["status"] == "mixed" else ""
+    return f"claim {found['claim']}: {shown}{escape(budget + where)}"
 
 
 def register(app: typer.Typer) -> None:
