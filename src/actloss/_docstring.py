@@ -181,14 +181,19 @@ def render_docstring(
     call: str = "",
     example: list[str] | None = None,
     defaults: Mapping[str, Any] | None = None,
+    alias_preset: Mapping[str, Any] | None = None,
 ) -> str:
     """The entry's docstring, in the fixed order: ``call`` (its signature as text); title
-    and aliases; formula and derivatives as plain text; Args (``defaults``: the call's
-    defaults where presets change them); Returns; the example (the doctest lines from
-    ``run_example``, if given); conventions; references."""
+    and aliases (``alias_preset``: the docstring is an alias's, with these presets);
+    formula and derivatives as plain text; Args (``defaults``: the call's defaults where
+    presets change them); Returns; the example (the doctest lines from ``run_example``, if
+    given); conventions; references."""
     lines = [call, ""] if call else []
     lines.append(info.summary)
-    if info.aliases:
+    if alias_preset is not None:  # an alias: its entry and what it presets
+        preset = ", ".join(f"{k}={v!r}" for k, v in alias_preset.items())
+        lines.append(f"An alias of {info.name}{f' ({preset})' if preset else ''}.")
+    elif info.aliases:
         lines.append(f"Also available as: {', '.join(info.aliases)}.")
     lines += _section("Formula", [plain_math(info.formula)])
     if info.derivative:

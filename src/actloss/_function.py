@@ -113,7 +113,8 @@ class Function:
         with _fast.use(False):
             example = run_example(lines)
         defaults = {p.name: p.default for p in plain}
-        return render_docstring(self.info, call, example, defaults)
+        alias_preset = self.preset if self._alias else None
+        return render_docstring(self.info, call, example, defaults, alias_preset)
 
     def _signature(self) -> inspect.Signature:
         """The call's signature: what ``help()``, editors and the CLI show."""

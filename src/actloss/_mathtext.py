@@ -63,7 +63,7 @@ def _frac(node: Any, l2tobj: Any) -> str:
     # a denominator that is more than a number or one symbol (with its subscript or
     # power) keeps its parentheses: 1/(2β), not 1/2β
     den = " ".join(den.split())
-    single = re.fullmatch(r"\d+(\.\d+)?|∂?[^\W\d_]\w*(\^\w+)?", den)
+    single = re.fullmatch(r"\d+(\.\d+)?|∂?[^\W\d_]\w*(\^\w+)?|√\([^()]*\)", den)
     if not single and not (den.startswith("(") and den.endswith(")") and _balanced(den[1:-1])):
         den = f"({den})"
     return f"{_group(num)}/{den}"

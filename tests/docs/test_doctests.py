@@ -76,3 +76,21 @@ def test_help_reads_well() -> None:
     assert "elu(x, /, *, alpha=1.0)" in text
     assert "f(x) = { x if x > 0; α (e^x - 1) if x ≤ 0 }" in text
     assert ">>> print(np.round(f(x), 4) + 0.0)" in text
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        # grouping that pylatexenc's defaults lose: subscripts of several words, compound
+        # denominators, the space after a named function, norm bars, a symbol before "="
+        (r"w_{y_i} \log p_{i y_i}", "w_(y_i) log p_(i y_i)"),
+        (r"\frac{1}{2\beta} d^2", "1/(2β) d^2"),
+        (r"\frac{\partial y_i}{\partial x_j}", "∂y_i/∂x_j"),
+        (r"\|a_i - p_i\|_p", "‖a_i - p_i‖_p"),
+        (r"\ell = \max(\theta + m, 0)", "ℓ = max(θ + m, 0)"),
+        (r"e^{x/a}", "e^(x/a)"),
+        (r"\frac{x}{\sqrt{2}}", "x/√(2)"),
+    ],
+)
+def test_plain_math_keeps_the_grouping(latex: str, text: str) -> None:
+    assert plain_math(latex) == text
