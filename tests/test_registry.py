@@ -100,9 +100,6 @@ _MAY_NAME_ENTRIES = ("activations/", "losses/", "cli/", "claims/", "lab/", "atla
 _APPLICATION_MODULES = ("recommend.py", "demo.py", "curves.py")
 # Literals that hold such strings but are not about entries, each with its reason.
 _NOT_ENTRY_TABLES = {
-    # spells words of names (acronyms: relu -> ReLU, nll -> NLL) for every name that
-    # contains them: a rule on words, not a list of entries
-    ("_classnames.py", "WORDS"),
     # LaTeX macro names (\tanh), not entries
     ("_mathtext.py", "_FUNCTIONS"),
     # the fused kernels' own names (the kernels that take a flag buffer for targets

@@ -1,10 +1,10 @@
 """Class names for the framework adapters, derived from catalog names.
 
 ``relu -> ReLU``, ``leaky_relu -> LeakyReLU``, ``focal -> FocalLoss``: each
-``_``-separated word is capitalized, except the words in ``WORDS`` (PyTorch's
-spelling of acronyms: a rule for words, which any new name may use). An entry whose
-class name is not the capitalized words declares it (``Info.class_name``, e.g.
-``hard_swish -> Hardswish``). Loss classes end in ``Loss`` (regularizers do not:
+``_``-separated word is capitalized, except the words spelled in ``SPELLINGS``
+(PyTorch's spelling of acronyms: a rule for words, which any new name may use). An
+entry whose class name is not made of its words declares it (``Info.class_name``,
+e.g. ``hard_swish -> Hardswish``). Loss classes end in ``Loss`` (regularizers do not:
 ``L2Penalty``). Both adapters (PyTorch and Keras) use these names.
 """
 
@@ -16,36 +16,15 @@ from typing import Any
 from . import _catalog
 from ._function import Function
 
-# One word of a catalog name -> its spelling in a class name (PyTorch's style).
-WORDS = {
-    "relu": "ReLU",
-    "relu6": "ReLU6",
-    "prelu": "PReLU",
-    "rrelu": "RReLU",
-    "elu": "ELU",
-    "selu": "SELU",
-    "celu": "CELU",
-    "gelu": "GELU",
-    "silu": "SiLU",
-    "glu": "GLU",
-    "swiglu": "SwiGLU",
-    "geglu": "GEGLU",
-    "reglu": "ReGLU",
-    "nll": "NLL",
-    "mse": "MSE",
-    "mae": "MAE",
-    "msle": "MSLE",
-    "mape": "MAPE",
-    "kl": "KL",
-    "js": "JS",
-    "l1": "L1",
-    "l2": "L2",
-    "ntxent": "NTXent",
-    "cosface": "CosFace",
-    "arcface": "ArcFace",
-    "multilabel": "MultiLabel",
-    "multiclass": "MultiClass",
-}
+# How PyTorch spells words that are not simply capitalized (acronyms and compounds); a
+# word of a name is looked up by its lower case: relu -> ReLU in leaky_relu -> LeakyReLU.
+SPELLINGS = (
+    *("ReLU", "ReLU6", "PReLU", "RReLU", "ELU", "SELU", "CELU", "GELU", "SiLU"),
+    *("GLU", "SwiGLU", "GEGLU", "ReGLU"),
+    *("NLL", "MSE", "MAE", "MSLE", "MAPE", "KL", "JS", "L1", "L2"),
+    *("NTXent", "CosFace", "ArcFace", "MultiLabel", "MultiClass"),
+)
+WORDS = {spelling.lower(): spelling for spelling in SPELLINGS}
 
 
 def class_name(fn: Function) -> str:
