@@ -21,6 +21,7 @@ from ._mathtext import latex_to_text
 from ._spec import Info
 
 DECIMALS = 4  # the example prints values rounded to this many decimals (platform-stable)
+SETUP = 3  # the example's first lines: the imports and the function by its name
 INDENT = "    "
 
 # Generic example inputs by the kind of entry, used where the entry declares none.
@@ -84,7 +85,7 @@ def example_source(info: Info, getter: str, has_grad: bool = True) -> list[str]:
     inputs = example_inputs(info)
     params = dict(inputs.get("params", {}))
     kw = "".join(f", {k}={v!r}" for k, v in params.items())
-    lines = ["import numpy as np", "import actloss as al", f"f = {getter}"]
+    lines = ["import numpy as np", "import actloss as al", f"f = {getter}"]  # SETUP
     if info.kind == "activation":
         lines.append(f"x = {_array(inputs['x'])}")
         lines.append(_rounded(f"f(x{kw})", False))
@@ -102,20 +103,25 @@ def example_source(info: Info, getter: str, has_grad: bool = True) -> list[str]:
     return lines
 
 
-def run_example(lines: list[str]) -> list[str]:
+def run_example(lines: list[str]) -> list[str] | None:
     """``lines`` as a doctest: each statement after ``>>>``, then what it printed.
 
     Runs in a fresh namespace, as doctest does; an error stops the example there and is
-    shown in place of the output, so the doctest of the entry fails and names it."""
+    shown in place of the output, so the doctest of the entry fails and names it. None
+    when the first lines (the imports and getting the function by name, ``SETUP``) fail:
+    a function that is not in the catalog by its name (a combined loss, an unregistered
+    one) has no example."""
     namespace: dict[str, Any] = {"__name__": "__actloss_example__"}
     out: list[str] = []
-    for line in lines:
+    for i, line in enumerate(lines):
         out.append(f">>> {line}")
         buffer = io.StringIO()
         try:
             with contextlib.redirect_stdout(buffer):
                 exec(compile(line, "<example>", "single"), namespace)
         except Exception as exc:  # the example itself is wrong: the doctest test says so
+            if i < SETUP:
+                return None
             out.append(f"(the example failed: {type(exc).__name__}: {exc})")
             break
         out += buffer.getvalue().rstrip("\n").splitlines()

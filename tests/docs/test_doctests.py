@@ -94,3 +94,11 @@ def test_help_reads_well() -> None:
 )
 def test_plain_math_keeps_the_grouping(latex: str, text: str) -> None:
     assert plain_math(latex) == text
+
+
+def test_a_function_not_in_the_catalog_by_name_has_no_example() -> None:
+    """A combined loss cannot be got by its name: its docstring has every other section."""
+    combined = al.losses.combine(al.get("mse"), al.get("mae"))
+    doc = combined.__doc__
+    assert doc and "Formula:" in doc and "Returns:" in doc
+    assert "Example:" not in doc and "the example failed" not in doc
