@@ -6,8 +6,9 @@ from actloss.lab import Config
 
 
 def tiny(**kw: object) -> Config:
-    """200 samples, one hidden layer of 8 units, 3 epochs, 2 seeds (overridable)."""
+    """200 samples, one hidden layer of 8 units, 3 epochs, 2 seeds, one split (overridable)."""
     base: dict[str, object] = {
+        "splits": 1,
         "n_samples": 200,
         "widths": (8,),
         "epochs": 3,

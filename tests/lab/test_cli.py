@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from actloss.cli import app
 
-TINY = ["--epochs", "2", "--seeds", "2", "--widths", "8"]
+TINY = ["--epochs", "2", "--seeds", "2", "--splits", "1", "--widths", "8"]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -110,7 +110,8 @@ def test_tune_stores_trials_in_the_results_file(tmp_path: Path) -> None:
     n_trials = con.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
     tagged = con.execute("SELECT COUNT(*) FROM runs WHERE tag LIKE 'tune:actloss:%'").fetchone()
     con.close()
-    assert n_trials == 3 and tagged[0] == 2 * summary["complete"]
+    # tune's default: 3 data splits per trial, here with 2 seeds each
+    assert n_trials == 3 and tagged[0] == 3 * 2 * summary["complete"]
 
 
 def test_tune_grid_sampler(tmp_path: Path) -> None:
@@ -185,6 +186,8 @@ def test_table_reports_the_best_validation_epoch_too(tmp_path: Path) -> None:
         "4",
         "--seeds",
         "3",
+        "--splits",
+        "1",
         "--widths",
         "8",
         "--out",

@@ -22,7 +22,9 @@ def test_defaults_are_the_tutorial_experiment() -> None:
         ("mse", "sigmoid"),
     }
     assert {r.lr for r in runs} == {1e-3} and {r.optimizer for r in runs} == {"adam"}
-    assert len(batches(runs, 1000)) == 1  # one batched ensemble
+    # 5 data splits x 2 seeds per combination: one batched ensemble per split
+    assert {r.split for r in runs} == set(range(5)) and {r.seed for r in runs} == {0, 1}
+    assert len(batches(runs, 1000)) == 5
     assert len({r.run_id for r in runs}) == 30
 
 
@@ -67,7 +69,7 @@ def test_toml_file(tmp_path: Path) -> None:
     path.write_text(
         '[compare]\nhidden = ["relu", {name = "leaky_relu", negative_slope = 0.1}]\n'
         'pairs = ["cross_entropy:identity"]\ndatasets = ["digits"]\nlrs = [1e-3, 1e-2]\n'
-        "seeds = 3\nwidths = [32]\n"
+        "seeds = 3\nwidths = [32]\nsplits = 1\n"
     )
     cfg = load_toml(path)
     assert cfg.hidden[1] == ("leaky_relu", (("negative_slope", 0.1),))

@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 
 from actloss.cli import app
 
-TINY = ["--epochs", "1", "--seeds", "1", "--widths", "4", "--no-plot"]
+TINY = ["--epochs", "1", "--seeds", "1", "--splits", "1", "--widths", "4", "--no-plot"]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -210,7 +210,7 @@ assert len(Store(folder).curves([r["run_id"] for r in rows])) == 9
 from typer.testing import CliRunner
 from actloss.cli import app
 args = ["compare", "--epochs", "1", "--seeds", "3", "--widths", "4", "--no-plot",
-        "--out", str(folder), "--jsonl"]
+        "--out", str(folder), "--jsonl", "--splits", "1"]
 res = CliRunner().invoke(app, args)
 assert res.exit_code == 0, res.stderr
 print(res.stdout.splitlines()[-1])

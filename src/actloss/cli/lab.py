@@ -12,13 +12,15 @@ from ..lab.store import DEFAULT_FOLDER
 from .output import CliError, Output, jsonable
 
 COMPARE_EXAMPLES = (
-    "Examples: actloss compare | actloss compare --seeds 5 --epochs 20 | "
+    "Examples: actloss compare | actloss compare --splits 10 --seeds 1 --epochs 20 | "
+    "actloss compare --splits 1 --seeds 10 (the tutorials' single split) | "
     "actloss compare --hidden relu --hidden gelu --hidden 'leaky_relu(negative_slope=0.1)' "
     "--pair cross_entropy:identity --dataset digits | "
     "actloss compare --lr 1e-3 --lr 1e-2 --config sweep.toml --jsonl"
 )
 TUNE_EXAMPLES = (
-    "Examples: actloss tune --trials 20 | actloss tune --sampler random --hidden relu "
+    "Examples: actloss tune --trials 20 (again: 20 more trials) | actloss tune --study-name "
+    "wide --splits 5 -v | actloss tune --sampler random --hidden relu "
     "--hidden gelu --hidden tanh | actloss tune --sampler grid --lr 1e-3 --lr 1e-2"
 )
 
@@ -34,7 +36,21 @@ TARGET_HELP = "Validation metric counted as reached (default: 0.85 accuracy, 0.5
 PENALTY_HELP = "Weight penalty, a catalog regularizer: l1, l2 or elastic_net."
 COEF_HELP = "The regularizer's alpha (l2: alpha/2 sum w^2), added to each loss."
 EXPORT_HELP = "Also write the runs table to this .csv or .parquet file."
-TUNE_SEEDS_HELP = "Seeds per trial (the objective is their mean validation metric; default 3)."
+TUNE_SEEDS_HELP = "Seeds per split and trial (default 1)."
+TUNE_SPLITS_HELP = (
+    "Data splits per trial (default 3): the objective is the mean over splits of the mean "
+    "validation metric."
+)
+STUDY_HELP = "Optuna study name; a re-run with the same name continues the study."
+VERBOSE_HELP = "Show Optuna's log lines (on stderr)."
+SPLITS_HELP = (
+    "Data replicates: train/validation/test splits, each with every seed (default 5; "
+    "1: the single split of the tutorials)."
+)
+RESAMPLE_HELP = (
+    "What a replicate varies: split (one dataset, a new split), redraw (generated datasets: "
+    "a new draw) or auto (redraw where generated; default)."
+)
 
 HiddenOpt = Annotated[Repeat, typer.Option("--hidden", metavar="ACT", help=HIDDEN_HELP)]
 PairOpt = Annotated[Repeat, typer.Option("--pair", metavar="LOSS:OUTPUT", help=PAIR_HELP)]
@@ -43,7 +59,9 @@ LrOpt = Annotated[list[float] | None, typer.Option("--lr", help=LR_HELP)]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help=CONFIG_HELP)]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)]
 EpochsOpt = Annotated[int | None, typer.Option("--epochs", help="Epochs (default 50).")]
-SeedsOpt = Annotated[int | None, typer.Option("--seeds", help="Seeds per combination (10).")]
+SeedsOpt = Annotated[int | None, typer.Option("--seeds", help="Seeds per split (2).")]
+SplitsOpt = Annotated[int | None, typer.Option("--splits", help=SPLITS_HELP)]
+ResampleOpt = Annotated[str | None, typer.Option("--resample", help=RESAMPLE_HELP)]
 WidthsOpt = Annotated[str | None, typer.Option("--widths", help="Hidden widths, e.g. 64,32.")]
 OptimOpt = Annotated[str | None, typer.Option("--optimizer", help="torch.optim name (adam).")]
 BatchOpt = Annotated[int | None, typer.Option("--batch-size", help="Mini-batch size (32).")]
@@ -62,7 +80,9 @@ TuneSeedsOpt = Annotated[int | None, typer.Option("--seeds", help=TUNE_SEEDS_HEL
 TrialsOpt = Annotated[int, typer.Option("--trials", "-n", help="Number of trials.")]
 SamplerOpt = Annotated[str, typer.Option("--sampler", help="tpe, random or grid.")]
 PrunerOpt = Annotated[str, typer.Option("--pruner", help="median or none.")]
-StudyOpt = Annotated[str, typer.Option("--study", help="Optuna study name.")]
+StudyOpt = Annotated[str, typer.Option("--study-name", "--study", help=STUDY_HELP)]
+TuneSplitsOpt = Annotated[int | None, typer.Option("--splits", help=TUNE_SPLITS_HELP)]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)]
 
 
 def _config(config: Path | None, options: dict[str, Any]) -> Any:
@@ -143,6 +163,8 @@ def compare_command(
     epochs: EpochsOpt = None,
     batch_size: BatchOpt = None,
     seeds: SeedsOpt = None,
+    splits: SplitsOpt = None,
+    resample: ResampleOpt = None,
     target: TargetOpt = None,
     penalty: PenaltyOpt = None,
     penalty_coef: CoefOpt = None,
@@ -160,7 +182,8 @@ def compare_command(
     compare them: mean, std and 95% CI of test metric and loss, epochs to a target, paired
     significance tests; training-curve plot; results in a SQLite store (re-runs skip
     finished runs). With no options: the tutorials' BCE+sigmoid vs hinge+tanh vs MSE+sigmoid
-    experiment, 10 seeds each."""
+    experiment on 5 data splits (new draws of the generated dataset) x 2 seeds each, tested
+    across splits; --splits 1 --seeds 10 is the tutorials' single split."""
     from ..lab import compare, report
     from ..lab.store import Store, check_export_path
 
@@ -168,6 +191,7 @@ def compare_command(
     options |= {"widths": widths}
     options |= {"optimizer": optimizer, "lrs": lr, "epochs": epochs, "batch_size": batch_size}
     options |= {"seeds": seeds, "target": target, "penalty": penalty, "penalty_coef": penalty_coef}
+    options |= {"splits": splits, "resample": resample}
     cfg = _config(config, options)
     if jobs < 1:
         raise CliError(f"--jobs must be >= 1, got {jobs}")
@@ -245,6 +269,7 @@ def tune_command(
     lr: LrOpt = None,
     epochs: EpochsOpt = None,
     seeds: TuneSeedsOpt = None,
+    splits: TuneSplitsOpt = None,
     trials: TrialsOpt = 20,
     sampler: SamplerOpt = "tpe",
     pruner: PrunerOpt = "median",
@@ -253,12 +278,16 @@ def tune_command(
     threads: ThreadsOpt = None,
     quiet: QuietOpt = False,
     jsonl: JsonlOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Search learning rate, width, depth and functions with Optuna (TPE, random or grid
-    sampler, median pruning); trials and their runs go to the same SQLite store."""
+    sampler, median pruning); the study and the trials' runs go to the same SQLite store, a
+    re-run continues the study (a new sampler seed each time), and the optimization history,
+    parameter importances and the best configuration's curves are written as PNG files."""
     from ..lab.tune import TuneError, tune
 
-    options = {"datasets": dataset, "epochs": epochs, "seeds": 3 if seeds is None else seeds}
+    options = {"datasets": dataset, "epochs": epochs, "seeds": 1 if seeds is None else seeds}
+    options |= {"splits": 3 if splits is None else splits}
     cfg = _config(config, options)
     _threads(threads)
     with _store_errors("actloss tune --help"):
@@ -273,7 +302,8 @@ def tune_command(
                 hidden=hidden,
                 pairs=pair,
                 lrs=lr,
-                quiet=quiet or jsonl,
+                verbose=verbose,
+                log=Output(False).note,
             )
         except TuneError as exc:
             raise CliError(str(exc), "actloss tune --help") from None
@@ -290,8 +320,8 @@ def tune_command(
         from rich.table import Table
 
         title = (
-            f"study {study!r}: {result['complete']} complete, {result['pruned']} pruned "
-            "(objective: mean validation metric)"
+            f"study {study!r}: {result['trials']} trials, {result['complete']} complete, "
+            f"{result['pruned']} pruned (objective: {result['objective']})"
         )
         table = Table(title=escape(title))
         for col in ("trial", "value", "params"):
@@ -300,9 +330,14 @@ def tune_command(
             table.add_row(str(t["number"]), f"{t['value']:.4f}", escape(str(t["params"])))
         console.print(table)
         best = (
-            f"best: {result['best_params']} -> {result['best_value']:.4f}; store {result['store']}"
+            f"best: {result['best_params']} -> {result['best_value']:.4f} (trial "
+            f"{result['best_trial']}); {result['new_trials']} new trial(s), sampler seed "
+            f"{result['sampler_seed']}; store {result['store']}"
         )
         console.print(best, markup=False)
+        for kind, path in result["plots"].items():
+            console.print(f"{kind}: {path}", markup=False)
+        console.print(f"dashboard: optuna-dashboard '{result['storage_url']}'", markup=False)
 
     Output(False).emit(result, render)
 

@@ -7,7 +7,10 @@ functions. The defaults reproduce the tutorials' experiment: binary
 cross-entropy + sigmoid, hinge + tanh and MSE + sigmoid on
 ``make_classification(n_samples=1000, n_features=20)``, a 64-32 ReLU network,
 50 epochs, batch 32, Adam 1e-3, an 80/20 split with 20% of the training part
-held out for validation, and 10 seeds per combination.
+held out for validation. The data are a source of variance too: by default 5 data
+replicates (``splits``; for a generated dataset each is a new draw of the dataset and its
+split, ``resample="auto"``) with 2 seeds in each, the same 10 models per combination as the
+tutorials' 10 seeds on one split; ``splits=1`` is the tutorials' single split.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
 )
 LR_DECAYS = ("cosine",)
 DTYPES = ("float32", "float64")
+RESAMPLES = ("auto", "split", "redraw")  # as data.RESAMPLES (data imports scikit-learn lazily)
 INITS = ("glorot_uniform", "he_uniform", "he_normal", "normal", "standard_uniform")
 """``normal``: plain N(0, 1) weights (``torch.nn.init.normal_``'s default), no fan scaling.
 ``standard_uniform``: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), the "standard" initialization of
@@ -56,7 +60,7 @@ class Config:
     lrs: tuple[float, ...] = (1e-3,)
     epochs: int = 50
     batch_size: int = 32
-    seeds: tuple[int, ...] = tuple(range(10))
+    seeds: tuple[int, ...] = (0, 1)  # per data replicate (split)
     n_samples: int | None = None  # None: the dataset's default (1000 for generators)
     test_size: float = 0.2
     validation_split: float = 0.2
@@ -70,6 +74,11 @@ class Config:
     lr_decay: str | None = None  # None: a fixed rate; "cosine": lr * (1 + cos(pi t / T)) / 2
     outlier_fraction: float | None = None  # regression_outliers: outliers in training data only
     minority_fraction: float | None = None  # imbalanced: the share of class 1 (default 0.1)
+    # data replicates: 1 is the single split of data_seed; N > 1 are N splits (stratified), each
+    # with every seed; resample: "split" (one dataset draw), "redraw" (generated datasets: a new
+    # draw per replicate) or "auto" (redraw where the dataset is generated, else split)
+    splits: int = 5
+    resample: str = "auto"
 
     def __post_init__(self) -> None:
         for key in _SEQUENCES:  # lists and ranges from Python callers become tuples
@@ -232,6 +241,8 @@ FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "lr_decay": (lambda v: v in (None, *LR_DECAYS), "None or 'cosine'"),
     "outlier_fraction": (_optional(_in(0, 1, "[)")), "None or a number in [0, 1)"),
     "minority_fraction": (_optional(_in(0, 0.5, "(]")), "None or a number in (0, 0.5]"),
+    "splits": (_int_at_least(1), "an int >= 1 (1: the single split of data_seed)"),
+    "resample": (lambda v: v in RESAMPLES, "one of " + ", ".join(RESAMPLES)),
     "optimizer": (
         lambda v: isinstance(v, str) and _optimizer_ok(v),
         "one of " + ", ".join(OPTIMIZERS) + " with optional arguments, e.g. 'sgd(momentum=0.9)'",
@@ -286,7 +297,7 @@ def _need(ok: bool, field: str, expected: str, got: Any) -> None:
 
 def validate(cfg: Config) -> None:
     """Check every field's type and range; the error names the field and what it expected."""
-    from .data import DATASETS
+    from .data import DATASETS, GENERATED
     from .functions import changes_width
 
     for key in _SEQUENCES:
@@ -297,6 +308,10 @@ def validate(cfg: Config) -> None:
     known = all(isinstance(d, str) and d in DATASETS for d in cfg.datasets)
     names = "a non-empty list of names from " + ", ".join(DATASETS)
     _need(bool(cfg.datasets) and known, "datasets", names, list(cfg.datasets))
+    if cfg.resample == "redraw":
+        fixed = [d for d in cfg.datasets if d not in GENERATED]
+        expected = "split or auto for a fixed dataset (only generated ones can be redrawn)"
+        _need(not fixed, "resample", expected, f"redraw with {', '.join(fixed)}")
     _need(bool(cfg.hidden), "hidden", "a non-empty list of activations", cfg.hidden)
     for spec in cfg.hidden:
         _check_kind(spec, "hidden", "activation")

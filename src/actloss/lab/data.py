@@ -6,6 +6,14 @@ training part is held out for validation. Features are standardized with the
 mean and standard deviation of the remaining training part; regression targets
 too. Tasks: ``binary`` (labels 0/1, one output), ``multiclass`` (labels
 0..C-1, C outputs), ``multilabel`` (0/1 per label), ``regression`` (one output).
+
+Data replicates (``split=s``, s = 0 .. splits-1): each replicate has its own seed,
+``split_seed(data_seed, s)``, which draws the train/test split and then the validation part
+of the training part, both stratified by class for binary and multiclass tasks (unstratified
+when a class has fewer than 2 examples in a part). With ``resample="split"`` every replicate
+splits the one dataset drawn with ``data_seed``; with ``resample="redraw"`` (generated
+datasets only) the replicate's seed also draws the dataset itself, so replicates are
+independent datasets. ``split=None`` is the single split above (the tutorials' setting).
 """
 
 from __future__ import annotations
@@ -57,8 +65,33 @@ class Split:
         return 1 if self.y_train.ndim == 1 else int(self.y_train.shape[1])
 
 
+GENERATED: tuple[str, ...] = ("classification", "imbalanced", "rare", "moons", "circles")
+GENERATED += ("multilabel", "regression_outliers")
+"""Datasets drawn by a scikit-learn generator: ``resample="redraw"`` can draw them anew."""
+RESAMPLES = ("auto", "split", "redraw")
+"""What a data replicate varies: ``split`` the train/validation/test split of one dataset
+draw, ``redraw`` the draw itself (and its split), ``auto`` redraw for generated datasets and
+split for the others."""
+
+
 def task_of(name: str) -> str:
     return DATASETS[name][0]
+
+
+def resample_of(name: str, resample: str) -> str:
+    """The replicate kind for dataset ``name``: ``auto`` resolved to ``redraw`` or ``split``."""
+    if resample not in RESAMPLES:
+        raise ValueError(f"resample must be one of {', '.join(RESAMPLES)}, got {resample!r}")
+    if resample == "auto":
+        return "redraw" if name in GENERATED else "split"
+    return resample
+
+
+def split_seed(data_seed: int, split: int) -> int:
+    """The seed of data replicate ``split`` (independent streams per replicate, via NumPy's
+    ``SeedSequence``; a 31-bit int, as scikit-learn's ``random_state`` takes)."""
+    state = np.random.SeedSequence([int(data_seed), int(split)]).generate_state(1)[0]
+    return int(state) & 0x7FFFFFFF
 
 
 def _raw(
@@ -124,6 +157,8 @@ def load(
     validation_split: float = 0.2,
     outlier_fraction: float | None = None,
     minority_fraction: float | None = None,
+    split: int | None = None,
+    resample: str | None = None,
 ) -> Split:
     """The standardized train/validation/test split of dataset ``name``.
 
@@ -131,6 +166,8 @@ def load(
     clean and that fraction of the *training and validation* targets is moved by
     +-10 standard deviations, so the test set stays clean. ``minority_fraction``
     (``imbalanced``, ``rare``): the share of class 1 instead of 0.1 (``rare``: 0.01).
+    ``split``: the data replicate (None: the single split of ``data_seed``),
+    ``resample``: ``split`` or ``redraw`` (see the module's docstring).
     """
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
@@ -138,19 +175,28 @@ def load(
     if name not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")
     task = task_of(name)
-    x, y = _raw(name, n_samples, data_seed, minority_fraction, outlier_fraction is None)
-    x_tr, x_te, y_tr, y_te = train_test_split(
-        np.asarray(x, float), np.asarray(y), test_size=test_size, random_state=data_seed
-    )
-    n_val = round(len(y_tr) * validation_split)
-    if n_val < 1 or n_val >= len(y_tr):
-        raise ValueError(f"validation_split={validation_split} leaves no validation or training")
+    seed = data_seed if split is None else split_seed(data_seed, split)
+    kind = resample_of(name, resample or "auto")
+    if split is not None and kind == "redraw" and name not in GENERATED:
+        raise ValueError(f"resample='redraw' needs a generated dataset; {name!r} is fixed")
+    draw = seed if split is not None and kind == "redraw" else data_seed
+    x, y = _raw(name, n_samples, draw, minority_fraction, outlier_fraction is None)
+    x, y = np.asarray(x, float), np.asarray(y)
+    strat = split is not None and task in ("binary", "multiclass")
+    if split is None:  # the tutorials' split: unstratified
+        x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_size, random_state=seed)
+    else:
+        x_tr, x_te, y_tr, y_te = _split(x, y, test_size, seed, strat)
+    n_val = _n_val(len(y_tr), validation_split)
     if outlier_fraction and name == "regression_outliers":
-        rng = np.random.default_rng(data_seed)
+        rng = np.random.default_rng(seed)
         idx = rng.choice(len(y_tr), size=round(outlier_fraction * len(y_tr)), replace=False)
         y_tr = np.asarray(y_tr, float).copy()
         y_tr[idx] += rng.choice([-1.0, 1.0], size=idx.size) * 10.0 * y_tr.std()
-    x_tr, x_va, y_tr, y_va = x_tr[:-n_val], x_tr[-n_val:], y_tr[:-n_val], y_tr[-n_val:]
+    if split is None:  # the last part of the training part for validation (Keras)
+        x_tr, x_va, y_tr, y_va = x_tr[:-n_val], x_tr[-n_val:], y_tr[:-n_val], y_tr[-n_val:]
+    else:
+        x_tr, x_va, y_tr, y_va = _split(x_tr, y_tr, n_val, seed, strat)
     scaler = StandardScaler().fit(x_tr)
     xs = [scaler.transform(a) for a in (x_tr, x_va, x_te)]
     if task == "regression":
@@ -168,11 +214,33 @@ def load(
             n_samples=n_samples or 1000,
             n_features=20,
             noise=10.0,
-            random_state=data_seed,
+            random_state=draw,
             coef=True,
         )[2]
         coef = np.asarray(c, float) * scaler.scale_ / sd
     return Split(name, task, xs[0], ys[0], xs[1], ys[1], xs[2], ys[2], coef)
+
+
+def _n_val(n_train: int, validation_split: float) -> int:
+    n_val = round(n_train * validation_split)
+    if n_val < 1 or n_val >= n_train:
+        raise ValueError(f"validation_split={validation_split} leaves no validation or training")
+    return n_val
+
+
+def _split(
+    x: np.ndarray, y: np.ndarray, test: float | int, seed: int, stratify: bool
+) -> list[np.ndarray]:
+    """``train_test_split`` stratified by class when asked and possible (every class with at
+    least 2 examples and room for each class on both sides), else plain."""
+    from sklearn.model_selection import train_test_split
+
+    if stratify:
+        try:
+            return train_test_split(x, y, test_size=test, random_state=seed, stratify=y)
+        except ValueError:  # a class too small to appear on both sides
+            pass
+    return train_test_split(x, y, test_size=test, random_state=seed)
 
 
 def default_target(task: str) -> float:

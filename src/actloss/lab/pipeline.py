@@ -121,7 +121,8 @@ def compare(
     if len(cfg.lrs) > 1:
         names = stats.best_lr(Store(folder).runs(names), names)
     curves = Store(folder).curves(names)
-    bands = report.curve_bands(curves, names, "val_metric")
+    replicate = {r.run_id: r.split for r in all_runs}  # bands over data splits when several
+    bands = report.curve_bands(curves, names, "val_metric", replicate)
     payload = report.summary_payload(out.rows, out.tests, out.metric, out.target, bands)
     payload["warnings"] = out.warnings
     # The store holds the results; the summary and the plot are derived files. A folder that
@@ -130,7 +131,7 @@ def compare(
         (folder / report.SUMMARY_FILE).write_text(json.dumps(payload, indent=1), encoding="utf-8")
         out.summary = folder / report.SUMMARY_FILE
         if plot:
-            out.plot = report.plot_curves(folder / PLOT_FILE, curves, names, out.metric)
+            out.plot = report.plot_curves(folder / PLOT_FILE, curves, names, out.metric, replicate)
     except OSError as exc:
         out.warnings.append(f"cannot write {exc.filename or folder}: {exc.strerror or exc}")
     return out

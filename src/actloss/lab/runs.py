@@ -48,6 +48,20 @@ class Run:
     lr_decay: str | None = None
     outlier_fraction: float | None = None
     minority_fraction: float | None = None
+    split: int | None = None  # the data replicate; None: the single split of data_seed
+    resample: str | None = None  # "split" or "redraw" (data.RESAMPLES) when split is set
+
+    @property
+    def stream_seed(self) -> int:
+        """The seed of the run's random stream (initial weights, then batch order): ``seed``
+        on the single split; with data replicates a seed derived from (seed, split), so seed k
+        of one split does not start from seed k's weights of another (paired within a split:
+        every combination of a split gets the same stream for seed k)."""
+        if self.split is None:
+            return self.seed
+        from .data import split_seed
+
+        return split_seed(self.seed, 1_000_003 + self.split)
 
     @property
     def task(self) -> str:
@@ -87,6 +101,8 @@ class Run:
             self.lr_decay,
             self.outlier_fraction,
             self.minority_fraction,
+            self.split,
+            self.resample,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,7 +125,7 @@ class Run:
         return cls(**kw)
 
 
-_OPTIONAL = ("lr_decay", "outlier_fraction", "minority_fraction")
+_OPTIONAL = ("lr_decay", "outlier_fraction", "minority_fraction", "split", "resample")
 
 
 def _plain(v: Any) -> Any:
@@ -117,10 +133,17 @@ def _plain(v: Any) -> Any:
 
 
 def expand(cfg: Config) -> list[Run]:
-    """Every (dataset, hidden, pair, lr, seed) combination, in that nesting order."""
+    """Every (dataset, hidden, pair, lr, split, seed) combination, in that nesting order.
+
+    ``cfg.splits == 1``: one split, ``split=None`` (runs and run ids as before data
+    replicates existed); else splits 0 .. N-1, each with every seed.
+    """
+    from .data import resample_of
+
     out = []
-    for dataset, hidden, (loss, output), lr, seed in itertools.product(
-        cfg.datasets, cfg.hidden, cfg.pairs, cfg.lrs, cfg.seeds
+    splits: tuple[int | None, ...] = (None,) if cfg.splits == 1 else tuple(range(cfg.splits))
+    for dataset, hidden, (loss, output), lr, split, seed in itertools.product(
+        cfg.datasets, cfg.hidden, cfg.pairs, cfg.lrs, splits, cfg.seeds
     ):
         target = cfg.target if cfg.target is not None else default_target(task_of(dataset))
         out.append(
@@ -147,6 +170,8 @@ def expand(cfg: Config) -> list[Run]:
                 lr_decay=cfg.lr_decay,
                 outlier_fraction=cfg.outlier_fraction,
                 minority_fraction=cfg.minority_fraction,
+                split=split,
+                resample=None if split is None else resample_of(dataset, cfg.resample),
             )
         )
     return out

@@ -201,6 +201,8 @@ def _ensemble(runs: Sequence[Run], dtype: torch.dtype) -> _Ensemble:
         r0.validation_split,
         r0.outlier_fraction,
         r0.minority_fraction,
+        split=r0.split,
+        resample=r0.resample,
     )
     order = sorted(
         range(len(runs)),
@@ -219,7 +221,7 @@ def _ensemble(runs: Sequence[Run], dtype: torch.dtype) -> _Ensemble:
             for y in (split.y_train, split.y_val, split.y_test)
         ]
         heads.append(_Head(s, loss, F.threshold(out_spec), *ys))
-    gens = [generator(r.seed) for r in sruns]
+    gens = [generator(r.stream_seed) for r in sruns]
     per_model = [initial_weights(r, dims, g) for r, g in zip(sruns, gens, strict=True)]
     params: list[torch.Tensor] = []
     for layer in range(len(dims) - 1):
