@@ -5,6 +5,8 @@ Run on an otherwise idle machine (it measures wall time)::
     python benchmarks/lab.py                      # 30-model comparison + 30/300 scaling
     python benchmarks/lab.py --sizes 30,300,3000  # add the 3000-model point (minutes)
     python benchmarks/lab.py --keras 30           # Keras 3 fit for all 30 models (slow)
+    python benchmarks/lab.py --only cnn,csv       # your model and your data (issue 17)
+    python benchmarks/lab.py --quick              # tiny sizes: checks that the code runs
 
 What is measured, all on the tutorial experiment (make_classification 1000x20,
 64-32 ReLU MLP, BCE+sigmoid / hinge+tanh / MSE+sigmoid, 50 epochs, batch 32,
@@ -23,6 +25,19 @@ Adam 1e-3, 80/20 split, validation split 0.2):
 - ``keras fit``: ``--keras N`` of those models with Keras 3 ``model.fit`` (torch
   backend), one at a time; the time for 30 is N's time x 30/N (printed as such);
 - scaling: batched training time for 30, 300, 3000 models (10, 100, 1000 seeds).
+
+Your model and your data (``--only cnn,csv``):
+
+- ``cnn``: the docs' digits CNN (``actloss.lab.models.digits_cnn``, 8/16 channels, 32
+  hidden units) with relu, gelu and silu x 10 seeds, cross-entropy on logits, 20 epochs:
+  the 30 models as one ``torch.func`` ensemble (``models.train_models``), the same models
+  one at a time through the lab (``batched=False``: one forward call per model), and a
+  plain PyTorch loop (each model alone with ``torch.nn`` activations and
+  ``F.cross_entropy``, its own Adam, the same mini-batches); accuracy per activation;
+- ``csv``: the CSV path's overhead: reading, checking and hashing the digits as a CSV
+  file (``userdata.read``) against the same arrays given directly and against the
+  built-in dataset's load, a 100000 x 20 CSV's read, and the whole ``compare`` (default
+  MLP pairs for the task, 10 seeds) on the CSV against ``--dataset digits``.
 
 Accuracy is reported as the mean test accuracy per combination for each method.
 Set ``--threads`` to the torch thread count used everywhere (default 1).
@@ -44,7 +59,7 @@ import numpy as np
 STARTUP = (
     "import time; t = time.perf_counter(); import torch; import actloss.lab.training as T; "
     "from actloss.lab import Config; from actloss.lab.runs import expand; "
-    "T.train_batch(expand(Config(epochs=1, seeds=(0,), n_samples=100))); "
+    "T.train_batch(expand(Config(epochs=1, seeds=(0,), splits=1, n_samples=100))); "
     "print(time.perf_counter() - t)"
 )
 
@@ -71,6 +86,7 @@ EPOCHS = 50
 def config(**kw: Any) -> Any:
     from actloss.lab import Config
 
+    kw.setdefault("splits", 1)  # the tutorials' single split: 10 seeds = 30 models in one batch
     return Config(epochs=EPOCHS, **kw)
 
 
@@ -244,6 +260,171 @@ def keras_fit(n_models: int) -> tuple[float, dict[str, float]]:
     return time.perf_counter() - t0, per_combination(chosen, np.array(accs))
 
 
+CNN_EPOCHS = 20
+
+
+def cnn_runs(seeds: int, n_samples: int | None) -> list[Any]:
+    """The digits CNN runs: relu, gelu, silu x ``seeds`` (one batch)."""
+    from dataclasses import replace
+
+    from sklearn.datasets import load_digits
+
+    from actloss.lab import Config
+    from actloss.lab.models import digits_cnn, identity
+    from actloss.lab.runs import expand
+    from actloss.lab.userdata import Data, configure
+
+    x, y = load_digits(return_X_y=True)
+    cfg = Config(
+        hidden=["relu", "gelu", "silu"],
+        pairs=["cross_entropy:identity"],
+        seeds=tuple(range(seeds)),
+        splits=1,
+        epochs=CNN_EPOCHS,
+        n_samples=n_samples,
+    )
+    cfg = configure(cfg, Data(x, y, name="digits"))
+    return [replace(r, model=identity(digits_cnn)) for r in expand(cfg)]
+
+
+def per_activation(runs: list[Any], values: np.ndarray) -> dict[str, float]:
+    out: dict[str, list[float]] = {}
+    for r, v in zip(runs, values, strict=True):
+        out.setdefault(r.hidden[0], []).append(float(v))
+    return {k: round(float(np.mean(v)), 4) for k, v in out.items()}
+
+
+def cnn_plain_loop(runs: list[Any]) -> tuple[float, dict[str, float]]:
+    """Each CNN alone in plain PyTorch: torch.nn activations, F.cross_entropy, its own Adam."""
+    import torch
+    from torch import nn
+
+    from actloss.lab.models import digits_cnn
+    from actloss.lab.training import generator, load_split
+
+    split = load_split(runs[0])
+    x = torch.as_tensor(split.x_train, dtype=torch.float32)
+    y = torch.as_tensor(split.y_train)
+    xt = torch.as_tensor(split.x_test, dtype=torch.float32)
+    yt = torch.as_tensor(split.y_test)
+    xv = torch.as_tensor(split.x_val, dtype=torch.float32)
+    acts = {"relu": nn.ReLU, "gelu": nn.GELU, "silu": nn.SiLU}
+    accs = []
+    t0 = time.perf_counter()
+    for r in runs:
+        torch.manual_seed(r.stream_seed)
+        model = digits_cnn(acts[r.hidden[0]](), x.shape[1], 10)
+        opt = torch.optim.Adam(model.parameters(), lr=r.lr)
+        g = generator(r.stream_seed)
+        for _ in range(r.epochs):
+            perm = torch.randperm(len(x), generator=g)
+            for s in range(0, len(x), r.batch_size):
+                idx = perm[s : s + r.batch_size]
+                loss = nn.functional.cross_entropy(model(x[idx]), y[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            with torch.no_grad():  # a validation pass per epoch, as the lab does
+                model(xv)
+        with torch.no_grad():
+            accs.append(float((model(xt).argmax(dim=1) == yt).float().mean()))
+    return time.perf_counter() - t0, per_activation(runs, np.array(accs))
+
+
+def cnn_comparison(seeds: int, n_samples: int | None) -> dict[str, Any]:
+    """The digits CNN, 3 activations x ``seeds``: batched vs one at a time vs plain loop."""
+    from actloss.lab.models import digits_cnn, train_models
+
+    runs = cnn_runs(seeds, n_samples)
+    train_models(runs[:3], digits_cnn)  # warm-up: lazy imports, first vmap
+    t = time.perf_counter()
+    res = train_models(runs, digits_cnn)
+    t_b = time.perf_counter() - t
+    assert not res.notes and not res.failed, (res.notes, res.failed)
+    t = time.perf_counter()
+    alone = [train_models([r], digits_cnn, batched=False) for r in runs]
+    t_a = time.perf_counter() - t
+    t_p, acc_p = cnn_plain_loop(runs)
+    out = {
+        "models": len(runs),
+        "epochs": CNN_EPOCHS,
+        "batched_s": round(t_b, 2),
+        "one_at_a_time_s": round(t_a, 2),
+        "plain_loop_s": round(t_p, 2),
+        "speedup_vs_one_at_a_time": round(t_a / t_b, 1),
+        "speedup_vs_plain_loop": round(t_p / t_b, 1),
+        "accuracy_batched": per_activation(runs, res.test_metric),
+        "accuracy_one_at_a_time": per_activation(runs, np.array([a.test_metric[0] for a in alone])),
+        "accuracy_plain_loop": acc_p,
+    }
+    print(
+        f"digits CNN, {len(runs)} models x {CNN_EPOCHS} epochs: batched {t_b:.1f} s, one at a "
+        f"time {t_a:.1f} s ({t_a / t_b:.1f}x), plain PyTorch loop {t_p:.1f} s ({t_p / t_b:.1f}x)"
+    )
+    print(
+        f"  accuracy: batched {out['accuracy_batched']}, one at a time "
+        f"{out['accuracy_one_at_a_time']}, plain loop {acc_p}"
+    )
+    return out
+
+
+def csv_overhead(big_rows: int) -> dict[str, Any]:
+    """Reading a user's CSV against arrays and the built-in dataset; compare on each."""
+    import pandas as pd
+    from sklearn.datasets import load_digits
+
+    from actloss.lab import Config, compare
+    from actloss.lab import data as D
+    from actloss.lab.userdata import Data, read
+
+    frame = load_digits(as_frame=True).frame
+    x, y = frame.drop(columns="target"), frame["target"]
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "digits.csv")
+        frame.to_csv(path, index=False)
+        D.load("digits")  # warm-up (imports, cache)
+        D.load.cache_clear()
+        t = time.perf_counter()
+        D.load("digits")
+        out["builtin_load_s"] = round(time.perf_counter() - t, 4)
+        t = time.perf_counter()
+        Data(x, y)
+        out["arrays_check_and_hash_s"] = round(time.perf_counter() - t, 4)
+        t = time.perf_counter()
+        data = read(path, "target")
+        out["csv_read_check_hash_s"] = round(time.perf_counter() - t, 4)
+        rng = np.random.default_rng(0)
+        big = pd.DataFrame(rng.normal(size=(big_rows, 20)), columns=[f"f{i}" for i in range(20)])
+        big["target"] = rng.integers(0, 2, big_rows)
+        big_path = os.path.join(tmp, "big.csv")
+        big.to_csv(big_path, index=False)
+        t = time.perf_counter()
+        read(big_path, "target")
+        out[f"csv_{big_rows}x20_read_check_hash_s"] = round(time.perf_counter() - t, 3)
+        pairs = ["cross_entropy:identity"]
+        cfg = Config(epochs=EPOCHS, splits=1, pairs=pairs, datasets=["digits"])
+        t = time.perf_counter()
+        compare(cfg, os.path.join(tmp, "a"), plot=False)
+        out["compare_builtin_s"] = round(time.perf_counter() - t, 2)
+        t = time.perf_counter()
+        compare(cfg, os.path.join(tmp, "b"), data=read(path, "target"), plot=False)
+        out["compare_csv_s"] = round(time.perf_counter() - t, 2)
+    assert data.task == "multiclass"
+    print(
+        f"CSV path: digits as CSV read+check+hash {out['csv_read_check_hash_s'] * 1e3:.0f} ms "
+        f"(arrays: {out['arrays_check_and_hash_s'] * 1e3:.0f} ms, built-in load "
+        f"{out['builtin_load_s'] * 1e3:.0f} ms); {big_rows}x20 CSV "
+        f"{out[f'csv_{big_rows}x20_read_check_hash_s']:.2f} s; compare on the CSV "
+        f"{out['compare_csv_s']:.1f} s vs built-in {out['compare_builtin_s']:.1f} s"
+    )
+    return out
+
+
+SECTIONS = ("mlp", "cnn", "csv")
+"""``mlp``: the tutorial experiment (start-up, batched, floor, loop, Keras, scaling)."""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="30,300", help="model counts for the scaling runs")
@@ -251,13 +432,31 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--epochs", type=int, default=50, help="50 as in the tutorials")
+    ap.add_argument("--cnn-epochs", type=int, default=20, help="epochs of the digits CNN")
+    ap.add_argument("--cnn-seeds", type=int, default=10, help="seeds per activation (CNN)")
+    ap.add_argument("--only", default=",".join(SECTIONS), help="sections: " + ",".join(SECTIONS))
+    ap.add_argument("--quick", action="store_true", help="tiny sizes: checks the code runs")
     args = ap.parse_args()
-    global EPOCHS
-    EPOCHS = args.epochs
+    global EPOCHS, CNN_EPOCHS
+    EPOCHS, CNN_EPOCHS = args.epochs, args.cnn_epochs
+    only = set(args.only.split(","))
+    if not only <= set(SECTIONS):
+        ap.error(f"--only takes {', '.join(SECTIONS)}, got {args.only!r}")
+    n_cnn, big_rows = None, 100_000
+    if args.quick:  # seconds, not minutes: 1 epoch, 2 CNN seeds on 300 digits, 30 models
+        EPOCHS, CNN_EPOCHS, args.cnn_seeds, n_cnn, big_rows = 1, 1, 2, 300, 2000
+        args.keras, args.sizes = min(args.keras, 1), "30"
     import torch
 
     torch.set_num_threads(args.threads)
-    res: dict[str, Any] = {"threads": args.threads, "cpus": os.cpu_count()}
+    res: dict[str, Any] = {"threads": args.threads, "cpus": os.cpu_count(), "quick": args.quick}
+    if "cnn" in only:
+        res["cnn"] = cnn_comparison(args.cnn_seeds, n_cnn)
+    if "csv" in only:
+        res["csv"] = csv_overhead(big_rows)
+    if "mlp" not in only:
+        _write(args.json, res)
+        return
     wall, inside = startup_seconds()
     res["startup_s"] = {"process_wall": round(wall, 2), "imports_and_first_run": round(inside, 2)}
     print(f"start-up: {wall:.1f} s process wall ({inside:.1f} s imports + first tiny run)")
@@ -312,8 +511,12 @@ def main() -> None:
             f"batched, {n:5d} models: {t_n:7.1f} s  (one at a time: ~{per_model_loop * n:.0f} s"
             f" extrapolated from the loop; {per_model_loop * n / t_n:.0f}x)"
         )
-    if args.json:
-        with open(args.json, "w") as fh:
+    _write(args.json, res)
+
+
+def _write(path: str | None, res: dict[str, Any]) -> None:
+    if path:
+        with open(path, "w") as fh:
             json.dump(res, fh, indent=1)
 
 

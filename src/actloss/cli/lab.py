@@ -76,6 +76,21 @@ PenaltyOpt = Annotated[str | None, typer.Option("--penalty", help=PENALTY_HELP)]
 CoefOpt = Annotated[float | None, typer.Option("--penalty-coef", help=COEF_HELP)]
 ExportOpt = Annotated[Path | None, typer.Option("--export", help=EXPORT_HELP)]
 NoPlotOpt = Annotated[bool, typer.Option("--no-plot", help="Skip the PNG plot.")]
+DATA_HELP = "Your data: a .csv, .parquet or .npz file (arrays X, y) in place of --dataset."
+TARGET_COLUMN_HELP = "The target column of a --data CSV/Parquet file (an .npz array's name)."
+TASK_HELP = "binary, multiclass, multilabel or regression (default: inferred from the target)."
+MODEL_HELP = (
+    "Your model: package.module:function, called as function(activation, n_inputs, "
+    "n_outputs) -> torch.nn.Module (raw outputs; the pair's output activation is applied)."
+)
+DEVICE_HELP = "cpu, cuda or auto (default: cuda when torch sees a GPU)."
+DataOpt = Annotated[Path | None, typer.Option("--data", help=DATA_HELP)]
+TargetColumnOpt = Annotated[str | None, typer.Option("--target-column", help=TARGET_COLUMN_HELP)]
+TaskOpt = Annotated[str | None, typer.Option("--task", help=TASK_HELP)]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", metavar="MODULE:FUNCTION", help=MODEL_HELP)
+]
+DeviceOpt = Annotated[str, typer.Option("--device", help=DEVICE_HELP)]
 TuneSeedsOpt = Annotated[int | None, typer.Option("--seeds", help=TUNE_SEEDS_HELP)]
 TrialsOpt = Annotated[int, typer.Option("--trials", "-n", help="Number of trials.")]
 SamplerOpt = Annotated[str, typer.Option("--sampler", help="tpe, random or grid.")]
@@ -177,6 +192,11 @@ def compare_command(
     no_plot: NoPlotOpt = False,
     quiet: QuietOpt = False,
     jsonl: JsonlOpt = False,
+    data: DataOpt = None,
+    target_column: TargetColumnOpt = None,
+    task: TaskOpt = None,
+    model: ModelOpt = None,
+    device: DeviceOpt = "auto",
 ) -> None:
     """Train every (hidden activation, loss + output activation) combination over seeds and
     compare them: mean, std and 95% CI of test metric and loss, epochs to a target, paired
@@ -204,6 +224,7 @@ def compare_command(
             raise CliError(f"--export: {exc}") from None
     if executor == "inprocess" and jobs > 1:
         executor = "process"
+    user, factory = _user_inputs(data, target_column, task, model, device, dataset)
     _threads(threads)
     with _store_errors("actloss compare --help; actloss show LOSS"):
         outcome = compare(
@@ -214,6 +235,9 @@ def compare_command(
             address=address,
             progress=_progress(quiet, jsonl),
             plot=not no_plot,
+            data=user,
+            model=factory,
+            device=device,
         )
         if export is not None:
             Store(out).export(export)
@@ -226,12 +250,19 @@ def compare_command(
         "metric": outcome.metric,
         "target": outcome.target,
         "tests_use": outcome.tests_use,
+        "task": outcome.task,
+        "task_how": outcome.task_how,
+        "data": repr(user) if user is not None else None,
+        "failed": outcome.failed,
+        "notes": outcome.notes,
         "warnings": outcome.warnings,
         "rows": [r.__dict__ for r in outcome.rows],
         "tests": [t.__dict__ for t in outcome.tests],
     }
     for warning in outcome.warnings:
         Output(False).note(f"warning: {warning}")
+    for note in outcome.notes:
+        Output(False).note(f"note: {note}")
     if jsonl:
         import json
 
@@ -241,6 +272,13 @@ def compare_command(
         return
 
     def render(console: Any) -> None:
+        if user is not None:
+            n, d = user.x.shape
+            console.print(
+                f"data: {user.label} ({n} rows x {d} features), task {outcome.task} "
+                f"({outcome.task_how})",
+                markup=False,
+            )
         report.print_table(
             console,
             outcome.rows,
@@ -259,6 +297,43 @@ def compare_command(
             console.print(f"training curves: {outcome.plot}", markup=False)
 
     Output(False).emit(payload, render)
+
+
+def _user_inputs(
+    data: Path | None,
+    target_column: str | None,
+    task: str | None,
+    model: str | None,
+    device: str,
+    dataset: list[str] | None,
+) -> tuple[Any, Any]:
+    """``--data``/``--task``/``--model``/``--device`` read and checked before anything trains."""
+    from ..lab.training import check_device
+
+    try:
+        check_device(device)
+    except ValueError as exc:
+        raise CliError(f"--device: {exc}") from None
+    if data is None and (target_column is not None or task is not None):
+        raise CliError("--target-column and --task go with --data FILE")
+    if data is not None and dataset:
+        raise CliError("give --data FILE or --dataset NAME, not both")
+    user = factory = None
+    if data is not None:
+        from ..lab.userdata import DataError, read
+
+        try:
+            user = read(data, target_column, task)
+        except DataError as exc:
+            raise CliError(str(exc), "actloss compare --help") from None
+    if model is not None:
+        from ..lab.models import FactoryError, load_factory
+
+        try:
+            factory = load_factory(model)
+        except FactoryError as exc:
+            raise CliError(str(exc), "actloss compare --help") from None
+    return user, factory
 
 
 def tune_command(

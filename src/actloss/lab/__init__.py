@@ -5,6 +5,8 @@ record per model, hashed) -> ``training`` (batched ensembles on PyTorch, with
 actloss's own functions through ``actloss.torch``) -> ``store`` (SQLite) ->
 ``stats`` (means, t-intervals, paired tests) -> ``report`` (table, plots, atlas).
 ``executors`` chooses where batches train; ``tune`` searches with Optuna.
+``userdata`` reads a user's data (``Data``, CSV/Parquet/.npz) and ``models`` trains a user's
+model factory as one ``torch.func`` ensemble.
 
 >>> from actloss import lab                                   # doctest: +SKIP
 >>> out = lab.compare(lab.Config(seeds=range(5)), "results")  # doctest: +SKIP
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from .pipeline import Outcome, analyse, compare, results, run
     from .report import atlas_section
     from .store import Store
+    from .userdata import Data, DataError
 
 # name -> module: imported on first use, so ``actloss.lab.store`` (the default results folder,
 # read by the CLI) does not import torch
@@ -41,6 +44,8 @@ _WHERE = {
     "run": "pipeline",
     "atlas_section": "report",
     "Store": "store",
+    "Data": "userdata",
+    "DataError": "userdata",
 }
 
 
@@ -53,6 +58,8 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Config",
     "ConfigError",
+    "Data",
+    "DataError",
     "Outcome",
     "Store",
     "analyse",

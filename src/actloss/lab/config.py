@@ -297,7 +297,7 @@ def _need(ok: bool, field: str, expected: str, got: Any) -> None:
 
 def validate(cfg: Config) -> None:
     """Check every field's type and range; the error names the field and what it expected."""
-    from .data import DATASETS, GENERATED
+    from .data import DATASETS, GENERATED, USER
     from .functions import changes_width
 
     for key in _SEQUENCES:
@@ -305,7 +305,7 @@ def validate(cfg: Config) -> None:
     for key, (check, expected) in FIELDS.items():
         value = getattr(cfg, key)
         _need(check(value), key, expected, list(value) if isinstance(value, tuple) else value)
-    known = all(isinstance(d, str) and d in DATASETS for d in cfg.datasets)
+    known = all(isinstance(d, str) and (d in DATASETS or d in USER) for d in cfg.datasets)
     names = "a non-empty list of names from " + ", ".join(DATASETS)
     _need(bool(cfg.datasets) and known, "datasets", names, list(cfg.datasets))
     if cfg.resample == "redraw":
@@ -323,7 +323,6 @@ def validate(cfg: Config) -> None:
     for loss, output in cfg.pairs:
         _check_kind(loss, "pairs", "loss")
         _check_kind(output, "pairs", "activation")
-    _check_tasks(cfg)
     if cfg.penalty is not None:
         from .functions import penalty_name
 
@@ -351,8 +350,11 @@ def _check_kind(spec: FnSpec, field: str, kind: str) -> None:
     )
 
 
-def _check_tasks(cfg: Config) -> None:
+def check_tasks(cfg: Config) -> None:
     """Multi-class losses (a softmax over a class axis) need more than one output.
+
+    Checked when the runs are expanded (``runs.expand``), where the datasets are known: a
+    user's data given to ``compare`` replaces the config's ``datasets``.
 
     With the single output of a binary or regression task the softmax is constant and the
     loss does not train. Other mismatches stay allowed on purpose (experiments compare

@@ -75,7 +75,21 @@ split for the others."""
 
 
 def task_of(name: str) -> str:
+    if name in USER:
+        return USER[name][0]
     return DATASETS[name][0]
+
+
+USER: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}
+"""Datasets given as arrays (``actloss.lab.Data``, a user's file): name -> (task, X, y). The
+name carries the data's content hash (``userdata.Data.name``); ``load`` splits them as the
+built-in datasets (they are fixed data: ``resample="auto"`` means ``split``)."""
+
+
+def register(name: str, task: str, x: np.ndarray, y: np.ndarray) -> str:
+    """Make arrays loadable as dataset ``name`` in this process (workers register their own)."""
+    USER[name] = (task, x, y)
+    return name
 
 
 def resample_of(name: str, resample: str) -> str:
@@ -103,6 +117,12 @@ def _raw(
 ) -> tuple[np.ndarray, np.ndarray]:
     from sklearn import datasets as ds
 
+    if name in USER:  # a user's data: fixed, subsampled as the bundled sets below
+        x, y = USER[name][1:]
+        if n_samples is not None and n_samples < len(y):
+            keep = np.sort(np.random.default_rng(seed).choice(len(y), n_samples, replace=False))
+            return x[keep], y[keep]
+        return x, y
     n = n_samples or 1000
     if name == "imbalanced" and minority_fraction is not None:
         w = [1.0 - minority_fraction, minority_fraction]
@@ -172,7 +192,7 @@ def load(
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
 
-    if name not in DATASETS:
+    if name not in DATASETS and name not in USER:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")
     task = task_of(name)
     seed = data_seed if split is None else split_seed(data_seed, split)

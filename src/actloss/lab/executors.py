@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
 from .runs import Run
-from .training import BatchResult, EpochHook, train_batch
+from .training import BatchResult, EpochHook, Setup, train_batch
 
 EXECUTORS = ("inprocess", "process", "ray")
 
@@ -31,17 +31,23 @@ def run_batches(
     address: str | None = None,
     retries: int = 3,
     on_epoch: EpochHook | None = None,
+    setup: Setup | None = None,
 ) -> Iterator[Done]:
-    """Train every batch on ``executor``; yield each as it finishes (order not guaranteed)."""
+    """Train every batch on ``executor``; yield each as it finishes (order not guaranteed).
+
+    ``setup`` (device, model factory, a user's data) goes with every batch to its worker;
+    the device is resolved there (``auto``: the worker's GPU if it has one).
+    """
     if executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
+    setup = setup or Setup()
     if executor == "inprocess" or (executor == "process" and jobs <= 1):
         for batch in batches:
-            yield batch, train_batch(batch, on_epoch)
+            yield batch, train_batch(batch, on_epoch, setup)
     elif executor == "process":
-        yield from _process_pool(batches, jobs)
+        yield from _process_pool(batches, jobs, setup)
     else:
-        yield from _ray(batches, address, retries)
+        yield from _ray(batches, address, retries, setup)
 
 
 def _init_worker() -> None:
@@ -50,7 +56,7 @@ def _init_worker() -> None:
     torch.set_num_threads(1)
 
 
-def _process_pool(batches: Sequence[list[Run]], jobs: int) -> Iterator[Done]:
+def _process_pool(batches: Sequence[list[Run]], jobs: int, setup: Setup) -> Iterator[Done]:
     # forkserver: workers fork from a clean server process that has imported the training
     # code once (no fork of this process, which may run torch threads)
     ctx = multiprocessing.get_context("forkserver")
@@ -58,7 +64,7 @@ def _process_pool(batches: Sequence[list[Run]], jobs: int) -> Iterator[Done]:
         ["actloss.lab.training", "actloss.torch", "sklearn.datasets", "sklearn.model_selection"]
     )
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
-        pending = {pool.submit(train_batch, b): b for b in batches}
+        pending = {pool.submit(train_batch, b, None, setup): b for b in batches}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -71,7 +77,7 @@ FAIL_ONCE = "ACTLOSS_LAB_FAIL_ONCE"
 the first Ray task to start creates the file and fails (later tasks and retries run)."""
 
 
-def _ray_train(batch: list[Run]) -> BatchResult:
+def _ray_train(batch: list[Run], setup: Setup | None = None) -> BatchResult:
     _init_worker()
     marker = os.environ.get(FAIL_ONCE)
     if marker:
@@ -81,18 +87,33 @@ def _ray_train(batch: list[Run]) -> BatchResult:
             pass
         else:
             raise RuntimeError(f"failure injected by {FAIL_ONCE}")
-    return train_batch(batch)
+    return train_batch(batch, None, setup)
 
 
-def _ray(batches: Sequence[list[Run]], address: str | None, retries: int) -> Iterator[Done]:
+def ray_gpus(device: str, cluster_gpus: float) -> int:
+    """GPUs a Ray task asks for: one for ``cuda``; for ``auto`` one when the cluster has any
+    (a task that asks for none sees no GPU: Ray hides them); none for ``cpu``."""
+    kind = device.split(":")[0]
+    if kind == "cuda":
+        return 1
+    return 1 if kind == "auto" and cluster_gpus > 0 else 0
+
+
+def _ray(
+    batches: Sequence[list[Run]], address: str | None, retries: int, setup: Setup | None = None
+) -> Iterator[Done]:
     try:
         import ray
     except ImportError:
         raise RuntimeError("the ray executor needs Ray: pip install 'actloss[ray]'") from None
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
-    task: Any = ray.remote(max_retries=retries, retry_exceptions=True)(_ray_train)
-    refs = {task.remote(b): b for b in batches}
+    setup = setup or Setup()
+    gpus = ray_gpus(setup.device, float(ray.cluster_resources().get("GPU", 0)))
+    remote = ray.remote(max_retries=retries, retry_exceptions=True, num_gpus=gpus)
+    task: Any = remote(_ray_train)
+    shared = ray.put(setup)  # the factory and a user's data go to the object store once
+    refs = {task.remote(b, shared): b for b in batches}
     while refs:
         done, _ = ray.wait(list(refs), num_returns=1)
         for ref in done:

@@ -50,6 +50,7 @@ class Run:
     minority_fraction: float | None = None
     split: int | None = None  # the data replicate; None: the single split of data_seed
     resample: str | None = None  # "split" or "redraw" (data.RESAMPLES) when split is set
+    model: str | None = None  # a model factory (models.identity: name and source hash); None: MLP
 
     @property
     def stream_seed(self) -> int:
@@ -103,6 +104,7 @@ class Run:
             self.minority_fraction,
             self.split,
             self.resample,
+            self.model,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,7 +127,7 @@ class Run:
         return cls(**kw)
 
 
-_OPTIONAL = ("lr_decay", "outlier_fraction", "minority_fraction", "split", "resample")
+_OPTIONAL = ("lr_decay", "outlier_fraction", "minority_fraction", "split", "resample", "model")
 
 
 def _plain(v: Any) -> Any:
@@ -138,8 +140,10 @@ def expand(cfg: Config) -> list[Run]:
     ``cfg.splits == 1``: one split, ``split=None`` (runs and run ids as before data
     replicates existed); else splits 0 .. N-1, each with every seed.
     """
+    from .config import check_tasks
     from .data import resample_of
 
+    check_tasks(cfg)
     out = []
     splits: tuple[int | None, ...] = (None,) if cfg.splits == 1 else tuple(range(cfg.splits))
     for dataset, hidden, (loss, output), lr, split, seed in itertools.product(

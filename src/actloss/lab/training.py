@@ -62,6 +62,8 @@ class BatchResult:
     diverged_epoch: np.ndarray  # (M,) int, 0 when the run never diverged
     seconds: float  # wall time of the whole batch
     extra: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (M,), see extra_numbers
+    failed: dict[str, str] = field(default_factory=dict)  # run_id -> why it did not train
+    notes: list[str] = field(default_factory=list)  # e.g. why a model trained without vmap
 
 
 # ------------------------------------------------------------------------- helpers
@@ -114,7 +116,7 @@ def encode_targets(
     return t.reshape(-1, 1) if t.ndim == 1 else t
 
 
-def _slices(keys: Sequence[Any]) -> list[tuple[slice, Any]]:
+def slices(keys: Sequence[Any]) -> list[tuple[slice, Any]]:
     """Contiguous runs of equal keys -> [(slice, key), ...]."""
     out: list[tuple[slice, Any]] = []
     start = 0
@@ -125,7 +127,7 @@ def _slices(keys: Sequence[Any]) -> list[tuple[slice, Any]]:
     return out
 
 
-def _apply(groups: Sequence[tuple[slice, Any]], z: torch.Tensor) -> torch.Tensor:
+def apply_groups(groups: Sequence[tuple[slice, Any]], z: torch.Tensor) -> torch.Tensor:
     if len(groups) == 1:
         return groups[0][1](z)
     return torch.cat([fn(z[s]) for s, fn in groups], dim=0)
@@ -182,7 +184,7 @@ class _Ensemble:
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         for layer in range(self.n_layers):
             z = torch.baddbmm(self.params[2 * layer + 1], h, self.params[2 * layer])
-            h = _apply(self.hidden if layer < self.n_layers - 1 else self.output, z)
+            h = apply_groups(self.hidden if layer < self.n_layers - 1 else self.output, z)
         return h
 
     def evaluate(self, params: Sequence[torch.Tensor], x: torch.Tensor, part: str) -> Any:
@@ -190,10 +192,9 @@ class _Ensemble:
         return _evaluate(params, x, ys, self.heads, self.hidden, self.output, self.split.task)
 
 
-def _ensemble(runs: Sequence[Run], dtype: torch.dtype) -> _Ensemble:
-    """Load the data, sort the models by their functions, draw and stack their weights."""
-    r0 = runs[0]
-    split = D.load(
+def load_split(r0: Run) -> D.Split:
+    """The standardized data split of a batch's runs."""
+    return D.load(
         r0.dataset,
         r0.n_samples,
         r0.data_seed,
@@ -204,55 +205,123 @@ def _ensemble(runs: Sequence[Run], dtype: torch.dtype) -> _Ensemble:
         split=r0.split,
         resample=r0.resample,
     )
-    order = sorted(
+
+
+def sort_order(runs: Sequence[Run]) -> list[int]:
+    """Positions of ``runs`` sorted by (hidden, output, loss): equal functions contiguous."""
+    return sorted(
         range(len(runs)),
         key=lambda i: (repr(runs[i].hidden), repr(runs[i].output), repr(runs[i].loss)),
     )
-    sruns = [runs[i] for i in order]
-    n_out = split.n_outputs
-    dims = [split.n_features, *r0.widths, n_out]
-    hidden = [(s, F.activation(k)) for s, k in _slices([r.hidden for r in sruns])]
-    output = [(s, F.activation(k)) for s, k in _slices([r.output for r in sruns])]
+
+
+def make_heads(
+    sruns: Sequence[Run], split: D.Split, dtype: torch.dtype, device: torch.device
+) -> list[_Head]:
+    """The (output activation, loss) slices of sorted runs with their encoded targets."""
     heads = []
-    for s, (out_spec, loss_spec) in _slices([(r.output, r.loss) for r in sruns]):
+    for s, (out_spec, loss_spec) in slices([(r.output, r.loss) for r in sruns]):
         loss = F.loss(loss_spec)
         ys = [
-            encode_targets(split.task, loss, y, n_out, dtype)
+            encode_targets(split.task, loss, y, split.n_outputs, dtype).to(device)
             for y in (split.y_train, split.y_val, split.y_test)
         ]
         heads.append(_Head(s, loss, F.threshold(out_spec), *ys))
+    return heads
+
+
+def _ensemble(runs: Sequence[Run], dtype: torch.dtype, device: torch.device) -> _Ensemble:
+    """Load the data, sort the models by their functions, draw and stack their weights."""
+    r0 = runs[0]
+    split = load_split(r0)
+    order = sort_order(runs)
+    sruns = [runs[i] for i in order]
+    dims = [split.n_features, *r0.widths, split.n_outputs]
+    hidden = [(s, F.activation(k)) for s, k in slices([r.hidden for r in sruns])]
+    output = [(s, F.activation(k)) for s, k in slices([r.output for r in sruns])]
+    heads = make_heads(sruns, split, dtype, device)
     gens = [generator(r.stream_seed) for r in sruns]
     per_model = [initial_weights(r, dims, g) for r, g in zip(sruns, gens, strict=True)]
     params: list[torch.Tensor] = []
     for layer in range(len(dims) - 1):
-        w = torch.stack([pm[layer][0] for pm in per_model]).to(dtype).requires_grad_()
-        b = torch.stack([pm[layer][1] for pm in per_model]).to(dtype).requires_grad_()
-        params += [w, b]
+        for k in (0, 1):  # the weight, then the bias
+            t = torch.stack([pm[layer][k] for pm in per_model]).to(device, dtype)
+            params.append(t.requires_grad_())
     return _Ensemble(split, order, hidden, output, heads, params, gens)
 
 
-def _cosine_lr(base: float, step: int, total: int) -> float:
+def cosine_lr(base: float, step: int, total: int) -> float:
     """lr (1 + cos(pi t / T)) / 2 at step t of T."""
     return base * 0.5 * (1 + math.cos(math.pi * step / total))
 
 
-def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> BatchResult:
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def check_device(name: str) -> str:
+    """``name`` if it is ``auto``, ``cpu``, ``cuda`` or ``cuda:N``; else a ValueError."""
+    kind, _, index = str(name).partition(":")
+    if kind not in DEVICES or (index and (kind != "cuda" or not index.isdigit())):
+        raise ValueError(f"device must be one of {', '.join(DEVICES)} (or cuda:N), got {name!r}")
+    return name
+
+
+def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
+    """``auto``: CUDA when torch sees a GPU, else the CPU; ``cuda`` without one is an error."""
+    if isinstance(name, torch.device):
+        return name
+    name = check_device(name or "auto")
+    kind = name.split(":")[0]
+    if kind == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' asked for, but torch sees no CUDA GPU; use cpu or auto")
+    return torch.device(name)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a batch needs besides its runs; picklable, so workers receive it with the batch.
+
+    ``device``: ``auto``, ``cpu`` or ``cuda`` (resolved where the batch trains);
+    ``factory``: the model factory of runs with ``Run.model`` (``models``);
+    ``user_data``: datasets given as arrays, ``(name, task, X, y)``, registered by workers.
+    """
+
+    device: str = "auto"
+    factory: Callable[..., Any] | None = None
+    user_data: tuple[tuple[str, str, np.ndarray, np.ndarray], ...] = ()
+
+
+def train_batch(
+    runs: Sequence[Run], on_epoch: EpochHook | None = None, setup: Setup | None = None
+) -> BatchResult:
     """Train ``runs`` (equal ``batch_key``) as one batched ensemble and return their numbers."""
     t0 = time.perf_counter()
     if len({r.batch_key for r in runs}) != 1:
         raise ValueError("train_batch needs runs with one batch_key (see runs.batches)")
+    setup = setup or Setup()
+    for name, task, x, y in setup.user_data:
+        D.register(name, task, x, y)
+    device = resolve_device(setup.device)
     r0 = runs[0]
+    if r0.model is not None:
+        from .models import train_models
+
+        if setup.factory is None:
+            raise ValueError(f"runs of model {r0.model!r} need its factory (Setup.factory)")
+        return train_models(runs, setup.factory, on_epoch, device)
     dtype = torch.float64 if r0.dtype == "float64" else torch.float32
-    ens = _ensemble(runs, dtype)
+    ens = _ensemble(runs, dtype, device)
     split, params, n_layers, m_total = ens.split, ens.params, ens.n_layers, len(runs)
     opt = make_optimizer(r0.optimizer, params, r0.lr)
     penalty = None
     if r0.penalty is not None and r0.penalty_coef > 0:
         penalty = F.penalty(r0.penalty, r0.penalty_coef)
 
-    x_tr = torch.as_tensor(split.x_train, dtype=dtype)
-    x_va = torch.as_tensor(split.x_val, dtype=dtype)
-    x_te = torch.as_tensor(split.x_test, dtype=dtype)
+    x_tr = torch.as_tensor(split.x_train, dtype=dtype, device=device)
+    x_va = torch.as_tensor(split.x_val, dtype=dtype, device=device)
+    x_te = torch.as_tensor(split.x_test, dtype=dtype, device=device)
     n_train, bs = x_tr.shape[0], r0.batch_size
     steps = math.ceil(n_train / bs)
     n_epochs = r0.epochs
@@ -285,13 +354,13 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
         return losses.detach()
 
     for epoch in range(n_epochs):
-        perm = torch.stack([torch.randperm(n_train, generator=g) for g in ens.gens])
-        loss_sum = torch.zeros(m_total, dtype=dtype)
-        gn_sum = torch.zeros(n_layers, m_total, dtype=dtype)
+        perm = torch.stack([torch.randperm(n_train, generator=g) for g in ens.gens]).to(device)
+        loss_sum = torch.zeros(m_total, dtype=dtype, device=device)
+        gn_sum = torch.zeros(n_layers, m_total, dtype=dtype, device=device)
         for step in range(steps):
             if r0.lr_decay == "cosine":
                 for group in opt.param_groups:
-                    group["lr"] = _cosine_lr(r0.lr, epoch * steps + step, n_epochs * steps)
+                    group["lr"] = cosine_lr(r0.lr, epoch * steps + step, n_epochs * steps)
             idx = perm[:, step * bs : (step + 1) * bs]
             losses = train_step(idx)
             with torch.no_grad():
@@ -299,16 +368,16 @@ def train_batch(runs: Sequence[Run], on_epoch: EpochHook | None = None) -> Batch
                 loss_sum += losses * (idx.shape[1] / n_train)
             opt.step()
         ev = ens.evaluate(params, x_va, "val")
-        train_loss[:, epoch] = loss_sum.double().numpy()
+        train_loss[:, epoch] = loss_sum.double().cpu().numpy()
         val_loss[:, epoch], val_metric[:, epoch] = ev["loss"], ev["metric"]
-        grad_norm[:, epoch] = (gn_sum / steps).double().numpy().T
+        grad_norm[:, epoch] = (gn_sum / steps).double().cpu().numpy().T
         dead[:, epoch], mean_act[:, epoch] = ev["dead"], ev["mean_act"]
         bad = ~(np.isfinite(train_loss[:, epoch]) & np.isfinite(val_loss[:, epoch]))
         diverged[(diverged == 0) & bad] = epoch + 1
         better = val_metric[:, epoch] > best_val  # NaN never is: a diverged model keeps its best
         if better.any():
             best_val = np.where(better, val_metric[:, epoch], best_val)
-            keep = torch.as_tensor(better).reshape(-1, 1, 1)
+            keep = torch.as_tensor(better, device=device).reshape(-1, 1, 1)
             pairs = zip(params, best_params, strict=True)
             best_params = [torch.where(keep, p.detach(), b) for p, b in pairs]
         if on_epoch is not None:
@@ -365,25 +434,34 @@ def _evaluate(
     dead, mean_act = [], []
     for layer in range(n_layers):
         z = torch.matmul(h, params[2 * layer]) + params[2 * layer + 1]
-        h = _apply(hidden_groups if layer < n_layers - 1 else out_groups, z)
+        h = apply_groups(hidden_groups if layer < n_layers - 1 else out_groups, z)
         dead.append((h == 0).all(dim=1).double().mean(dim=1))
         mean_act.append(h.double().mean(dim=(1, 2)))
+    loss, metric = score(h, ys, heads, task)
+    return {
+        "loss": loss,
+        "metric": metric,
+        "dead": torch.stack(dead, dim=1).cpu().numpy(),
+        "mean_act": torch.stack(mean_act, dim=1).cpu().numpy(),
+        "out": h.double().cpu().numpy(),
+    }
+
+
+@torch.no_grad()
+def score(
+    h: torch.Tensor, ys: Sequence[torch.Tensor], heads: Sequence[_Head], task: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(loss, metric) per model of outputs ``h`` (models, samples, outputs) for targets ``ys``."""
     losses, metrics = [], []
     for head, y in zip(heads, ys, strict=True):
         out = h[head.where]
         li = head.loss(out, y.expand(out.shape[0], *y.shape))
         losses.append(li.reshape(li.shape[0], -1).double().mean(dim=1))
-        metrics.append(_metric(task, out, y, head.threshold))
-    return {
-        "loss": torch.cat(losses).numpy(),
-        "metric": torch.cat(metrics).numpy(),
-        "dead": torch.stack(dead, dim=1).numpy(),
-        "mean_act": torch.stack(mean_act, dim=1).numpy(),
-        "out": h.double().numpy(),
-    }
+        metrics.append(task_metric(task, out, y, head.threshold))
+    return torch.cat(losses).cpu().numpy(), torch.cat(metrics).cpu().numpy()
 
 
-def _metric(task: str, out: torch.Tensor, y: torch.Tensor, threshold: float) -> torch.Tensor:
+def task_metric(task: str, out: torch.Tensor, y: torch.Tensor, threshold: float) -> torch.Tensor:
     """Accuracy (binary: output > threshold; multiclass: argmax; multilabel: per label) or R^2."""
     if task == "multiclass":
         labels = y if y.ndim == 1 else y.argmax(dim=-1)
@@ -440,7 +518,7 @@ def extra_numbers(
     """
     m_total = out.shape[0]
     with torch.no_grad():
-        w = [p.detach().double().reshape(m_total, -1) for p in weights]
+        w = [p.detach().double().cpu().reshape(m_total, -1) for p in weights]
         flat = torch.cat(w, dim=1)
     res: dict[str, np.ndarray] = {
         "near_zero_weights": (flat.abs() < NEAR_ZERO).double().mean(dim=1).numpy(),
@@ -448,12 +526,12 @@ def extra_numbers(
         "weight_l1": flat.abs().sum(dim=1).numpy(),
     }
     if coef is not None and len(weights) == 1:  # a linear model of data with known coefficients
-        lin = weights[0].detach().double().numpy()[:, :, 0]
+        lin = weights[0].detach().double().cpu().numpy()[:, :, 0]
         res["parameter_error"] = np.linalg.norm(lin - coef, axis=1) / np.linalg.norm(coef)
     if task == "binary":
         ap, rec = np.full(m_total, np.nan), np.full(m_total, np.nan)
         for head, y in zip(heads, ys, strict=True):
-            yt = y.numpy().reshape(-1) > 0.5
+            yt = y.cpu().numpy().reshape(-1) > 0.5
             score = out[head.where].reshape(head.where.stop - head.where.start, -1)
             ok = np.all(np.isfinite(score), axis=1) & yt.any()
             ap[head.where] = np.where(
@@ -466,7 +544,7 @@ def extra_numbers(
         labels = np.concatenate(
             [
                 np.broadcast_to(
-                    (y if y.ndim == 1 else y.argmax(dim=-1)).numpy(),
+                    (y if y.ndim == 1 else y.argmax(dim=-1)).cpu().numpy(),
                     (h.where.stop - h.where.start, out.shape[1]),
                 )
                 for h, y in zip(heads, ys, strict=True)
