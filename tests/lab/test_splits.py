@@ -67,6 +67,8 @@ def test_replicates_are_stratified_splits_or_new_draws() -> None:
     r_feat = np.sort(np.concatenate([r.x_train, r.x_val, r.x_test]), axis=0)
     assert a_feat.shape == r_feat.shape and not np.allclose(a_feat, r_feat)
     assert split_seed(42, 0) != split_seed(42, 1) != split_seed(43, 1)
+    fixed = expand(tiny(datasets=("wine",), pairs=("cross_entropy:identity",), splits=2))
+    assert {r.resample for r in fixed} == {"split"}  # a bundled dataset: auto -> split
     with pytest.raises(ConfigError, match="resample"):
         Config(datasets=("wine",), resample="redraw", splits=2)
     with pytest.raises(ConfigError, match="splits"):

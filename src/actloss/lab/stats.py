@@ -205,9 +205,9 @@ def summarize(
     for r in rows:
         groups.setdefault(labels[r["run_id"]], []).append(r)
     best = best or {}
-    rho = overlap_ratio(rows)
     out = []
     for label, members in groups.items():
+        rho = overlap_ratio(members)
         ok = [m for m in members if m["status"] == "finished"]
         mm, ms, mci = mean_ci([m["test_metric"] for m in ok])
         lm, ls, lci = mean_ci([m["test_loss"] for m in ok])
@@ -439,7 +439,10 @@ def compare(
         if v is not None and math.isfinite(v):
             per.setdefault(labels[r["run_id"]], {})[(split_of(r), r["seed"])] = v
     if any(split is not None for p in per.values() for split, _ in p):
-        return _compare_splits(per, overlap_ratio(rows), alpha)
+        rho: dict[str, float] = {}
+        for label in per:
+            rho[label] = overlap_ratio([r for r in rows if labels.get(r["run_id"]) == label])
+        return _compare_splits(per, rho, alpha)
     raw = []
     for a, b in itertools.combinations(per, 2):
         seeds = sorted(set(per[a]) & set(per[b]))
@@ -481,11 +484,15 @@ def by_label(
 
 
 def _compare_splits(
-    per: Mapping[str, Mapping[tuple[int | None, int], float]], rho: float, alpha: float
+    per: Mapping[str, Mapping[tuple[int | None, int], float]],
+    rho: Mapping[str, float],
+    alpha: float,
 ) -> list[Comparison]:
+    """``effect_across_splits`` per pair; ``rho``: per label (the larger of a pair's is used)."""
     effects = []
     for a, b in itertools.combinations(per, 2):
-        effects.append((a, b, effect_across_splits(paired_differences(per[a], per[b]), rho)))
+        diffs = paired_differences(per[a], per[b])
+        effects.append((a, b, effect_across_splits(diffs, max(rho[a], rho[b]))))
     adjusted = holm([e.p_value for *_, e in effects])
     return [
         Comparison(

@@ -375,6 +375,7 @@ def write_report(
     ids = [r.run_id for r in best_runs]
     label = _best_label(summary["best_params"])
     names = {rid: label for rid in ids}
+    replicate = {r.run_id: r.split for r in best_runs}  # bands over data splits when several
     curves = store.curves(ids)
     metric = metric_name(task_of(best_runs[0].dataset)) if best_runs else "metric"
     try:
@@ -384,11 +385,11 @@ def write_report(
                 _plot_importances(folder / PLOTS["importances"], importances)
             )
         if any(len(c.get("val_metric", ())) for c in curves.values()):
-            best = report.plot_curves(folder / PLOTS["best"], curves, names, metric)
+            best = report.plot_curves(folder / PLOTS["best"], curves, names, metric, replicate)
             paths["best"] = str(best)
         else:
             notes.append("no curves for the best configuration in the store")
-        bands = report.curve_bands(curves, names, "val_metric")
+        bands = report.curve_bands(curves, names, "val_metric", replicate)
         payload = {
             "study": summary["study"],
             "storage_url": summary["storage_url"],
