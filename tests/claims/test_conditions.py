@@ -202,3 +202,17 @@ def test_distillation_trains_a_teacher_and_students_per_temperature(tmp_path: Pa
     cache = json.loads((tmp_path / "distillation.json").read_text())
     assert len(cache) == 3  # one entry per seed: teacher + 4 students
     assert run_claim(claim, "tiny", tmp_path).trained == 0  # cached: a rerun trains nothing
+
+
+def test_markdown_table_has_a_row_per_cell_and_the_overall_lines(tmp_path: Path) -> None:
+    from actloss.claims.report import markdown
+
+    run_claim(get_claim(4), "tiny", tmp_path)
+    run_claim(get_claim(15), "tiny", tmp_path)
+    text = markdown(load_summary(tmp_path))
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    claim = get_claim(4)
+    assert len(rows) == 1 + 3 * len(claim.conditions) + 1  # header, 3 parts x conditions, 15
+    assert "(source: CS231n notes (SGD + momentum))" in text
+    assert "max error" in rows[-1] and "- **15** (supported): holds." in text
+    assert "- **4** (" in text and "3 seeds on one data split" in text

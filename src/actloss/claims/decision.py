@@ -23,8 +23,8 @@ first and the interval is taken over the splits (the split is the random factor:
 must hold across splits, not on one), and the effect says how many splits agree in sign.
 
 Close verdicts get more replicates at the full budget (``is_close``): an inconclusive cell
-whose CI reaches 0 or the threshold has its replicates (data splits, or seeds on a single
-split) doubled while it stays close, up to the budget's ``max_replicates`` models. The
+whose CI reaches 0 or the threshold has its seeds (per data split) doubled while it stays
+close, up to the budget's ``max_replicates`` models. The
 interval is not corrected for these extra looks, so a verdict reached after them is a
 little less certain than its 95% says.
 """

@@ -123,7 +123,7 @@ def seed_rule(claim: Claim, budget: str) -> str:
     if isinstance(claim.rule, ToleranceRule):
         return f"{b.seeds} draws"
     if b.splits > 1:
-        reps, more = f"{b.splits} data splits x {b.seeds} seeds", "splits"
+        reps, more = f"{b.splits} data splits x {b.seeds} seeds", "seeds per split"
     else:
         reps, more = f"{b.seeds} seeds on one data split", "seeds"
     if b.max_replicates is None or b.max_replicates <= b.replicates:

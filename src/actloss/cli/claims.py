@@ -151,8 +151,8 @@ def claims_command(
             "CI excludes 0 the other way or lies inside +-threshold; inconclusive otherwise. "
             "With data splits the seeds of a split are averaged and the CI is taken over the "
             "splits. A close verdict (inconclusive, its CI reaching 0 or the threshold) gets "
-            "its replicates doubled while it stays close, up to the stated number of models "
-            "per cell; the CI is not corrected for these extra looks."
+            "its seeds doubled while it stays close, up to the stated number of models per "
+            "cell; the CI is not corrected for these extra looks."
         )
         seconds = sum(r["seconds"] for r in results)
         console.print(Text(f"{len(results)} claims in {seconds:.0f} s"))

@@ -63,8 +63,8 @@ class Budget:
 
     ``splits``: data replicates (1: the single split of the lab's ``data_seed``), ``seeds``
     per split. ``max_replicates``: a condition whose verdict is close (inconclusive, the CI
-    reaching 0 or the threshold) gets its replicates doubled (its splits, or its seeds on a
-    single split) while it stays close, up to this many models per cell (``None``: never).
+    reaching 0 or the threshold) gets its seeds per split doubled while it stays close, up
+    to this many models per cell (``None``: never).
     """
 
     seeds: int
@@ -131,14 +131,14 @@ class Context:
         return max((self.growth.get(c.name, 1) for c in conditions), default=1)
 
     def seeds_for(self, *conditions: Condition) -> tuple[int, ...]:
-        """The seeds (per split) of ``conditions``: more on a single split where a verdict
-        was close (the most any of them got)."""
-        f = self._factor(conditions) if self.budget.splits == 1 else 1
-        return tuple(range(self.budget.seeds * f))
+        """The seeds (per split) of ``conditions``: more where a verdict was close (the most
+        any of them got). Seeds of one split train as one batched ensemble, so more seeds
+        cost far less than more splits."""
+        return tuple(range(self.budget.seeds * self._factor(conditions)))
 
     def splits_for(self, *conditions: Condition) -> int:
-        """The data replicates of ``conditions``: more where a verdict was close."""
-        return self.budget.splits * (self._factor(conditions) if self.budget.splits > 1 else 1)
+        """The data replicates of ``conditions`` (the budget's)."""
+        return self.budget.splits
 
     def replicates_for(self, *conditions: Condition) -> int:
         return len(self.seeds_for(*conditions)) * self.splits_for(*conditions)
