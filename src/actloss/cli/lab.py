@@ -16,7 +16,8 @@ COMPARE_EXAMPLES = (
     "actloss compare --splits 1 --seeds 10 (the tutorials' single split) | "
     "actloss compare --hidden relu --hidden gelu --hidden 'leaky_relu(negative_slope=0.1)' "
     "--pair cross_entropy:identity --dataset digits | "
-    "actloss compare --lr 1e-3 --lr 1e-2 --config sweep.toml --jsonl"
+    "actloss compare --lr 1e-3 --lr 1e-2 --config sweep.toml --jsonl | "
+    "actloss compare --data my.csv --target-column label --model mypkg.nets:cnn --device auto"
 )
 TUNE_EXAMPLES = (
     "Examples: actloss tune --trials 20 (again: 20 more trials) | actloss tune --study-name "
