@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from actloss.lab import Config, ConfigError, compare, stats
+from actloss.lab import Config, ConfigError, atlas_section, compare, stats
 from actloss.lab.data import load, split_seed
 from actloss.lab.runs import Run, batches, expand
 
@@ -209,6 +209,8 @@ def test_compare_with_splits_trains_every_split_and_resumes(tmp_path: Path) -> N
     assert again.trained == 0 and again.tests == out.tests
     summary = json.loads((tmp_path / "actloss-compare.json").read_text())
     assert summary["tests"][0]["splits"] == 3
+    section = atlas_section(tmp_path)  # the atlas reads the stored summary back
+    assert section is not None and "sd split / seed" in section.html and "agree" in section.html
 
 
 def test_cli_splits_option(tmp_path: Path) -> None:

@@ -90,3 +90,24 @@ def test_a_changed_search_space_is_a_clear_error(tmp_path: Path) -> None:
     con = sqlite3.connect(tmp_path / "actloss-results.sqlite")
     assert con.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == 1  # nothing was run
     con.close()
+
+
+def test_cli_study_name_continues_and_verbose_logs(tmp_path: Path) -> None:
+    pytest.importorskip("typer")
+    from typer.testing import CliRunner
+
+    from actloss.cli import app
+
+    args = ["tune", "--trials", "1", "--epochs", "1", "--splits", "1", "--hidden", "relu"]
+    args += ["--pruner", "none", "--study-name", "s1", "--out", str(tmp_path)]
+    first = CliRunner().invoke(app, [*args, "--jsonl"])
+    assert first.exit_code == 0, first.stderr
+    assert "optuna:" not in first.stderr  # Optuna is quiet unless asked (our notes stay)
+    second = CliRunner().invoke(app, [*args, "--verbose"])
+    assert second.exit_code == 0, second.stderr
+    assert "optuna: Trial 1 finished" in second.stderr
+    assert "2 trials" in second.stdout
+    summary = json.loads(first.stdout.splitlines()[-1])
+    (line,) = [x for x in second.stdout.splitlines() if "optuna-dashboard" in x]
+    assert line.endswith(f"optuna-dashboard '{summary['storage_url']}'")  # one line, to copy
+    assert len(optuna.load_study(study_name="s1", storage=summary["storage_url"]).trials) == 2

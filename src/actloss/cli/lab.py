@@ -413,7 +413,8 @@ def tune_command(
         console.print(best, markup=False)
         for kind, path in result["plots"].items():
             console.print(f"{kind}: {path}", markup=False)
-        console.print(f"dashboard: optuna-dashboard '{result['storage_url']}'", markup=False)
+        url = f"dashboard: optuna-dashboard '{result['storage_url']}'"
+        console.print(url, markup=False, soft_wrap=True)  # one line, to copy
 
     Output(False).emit(result, render)
 
