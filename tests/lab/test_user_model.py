@@ -277,3 +277,30 @@ def test_process_workers_need_an_importable_factory(tmp_path: Path) -> None:
             jobs=2,
             executor="process",
         )
+
+
+@pytest.mark.slow  # about 40 s each on 2 cores: worker start-up (torch, scikit-learn, Ray)
+@pytest.mark.parametrize("executor", ["process", "ray"])
+def test_workers_get_the_data_the_factory_and_the_device(tmp_path: Path, executor: str) -> None:
+    """Process and Ray workers register the user's data, build the factory's models on the
+    device asked for, and give the numbers of the in-process run (2 batches: 2 splits)."""
+    if executor == "ray":
+        ray = pytest.importorskip("ray")
+        ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    cfg = tiny(hidden=["relu", "gelu"], splits=2, epochs=1)
+    kw = {"data": digits(), "model": digits_cnn, "device": "cpu", "plot": False}
+    try:
+        there = compare(cfg, tmp_path / executor, executor=executor, jobs=2, **kw)
+    finally:
+        if executor == "ray":
+            ray.shutdown()
+    here = compare(cfg, tmp_path / "inprocess", **kw)
+    assert there.trained == here.trained == 8 and not there.failed
+    with (
+        sqlite3.connect(tmp_path / executor / "actloss-results.sqlite") as a,
+        sqlite3.connect(tmp_path / "inprocess" / "actloss-results.sqlite") as b,
+    ):
+        query = "SELECT run_id, test_metric, test_loss FROM runs ORDER BY run_id"
+        got, want = a.execute(query).fetchall(), b.execute(query).fetchall()
+    assert [g[0] for g in got] == [w[0] for w in want]
+    np.testing.assert_allclose([g[1:] for g in got], [w[1:] for w in want], rtol=1e-12)
