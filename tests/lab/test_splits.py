@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from actloss.lab import Config, ConfigError, atlas_section, compare, stats
+from actloss.lab import Config, ConfigError, atlas_section, compare, report, stats
 from actloss.lab.data import load, split_seed
 from actloss.lab.runs import Run, batches, expand
 
@@ -135,6 +135,12 @@ def test_split_variance_dominates_no_false_finding() -> None:
     assert t.p_value == pytest.approx(sps.ttest_1samp(u, 0.0).pvalue)
     summary = {r.label: r for r in stats.summarize(rows, labels)}
     assert summary["A"].splits == 5 and summary["B"].split_sd == 0.0
+    for r in rows:  # every run of A diverged: no numbers, but the design is still 5 x 2
+        if r["run_id"].startswith("A"):
+            r["status"], r["test_metric"] = "diverged", None
+    a = next(r for r in stats.summarize(rows, labels) if r.label == "A")
+    assert a.splits == 5 and a.diverged == 10 and math.isnan(a.metric_mean)
+    assert "5 x 2 (10 diverged)" in report.table_data([a], "accuracy")[0]["splits x seeds"]
 
 
 def test_a_real_effect_stays_significant() -> None:
@@ -229,8 +235,6 @@ def test_cli_splits_option(tmp_path: Path) -> None:
 
 
 def test_curve_bands_are_over_split_means() -> None:
-    from actloss.lab import report
-
     curves, labels, splits = {}, {}, {}
     values = {0: [0.5, 0.7], 1: [0.8, 0.8], 2: [0.2, 0.4]}  # per split: its seeds' curves
     for split, vs in values.items():

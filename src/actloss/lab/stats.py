@@ -215,7 +215,7 @@ def summarize(
         n_splits, split_sd, seed_sd = 1, math.nan, math.nan
         if any(split_of(m) is not None for m in members):
             metric = _by_split(ok, "test_metric")
-            n_splits = len(metric)
+            n_splits = len({split_of(m) for m in members})  # diverged runs' splits count too
             split_sd, seed_sd = _components(metric)
             mci = split_ci(metric, rho)
             lci = split_ci(_by_split(ok, "test_loss"), rho)
