@@ -85,8 +85,10 @@ def test_a_changed_search_space_is_a_clear_error(tmp_path: Path) -> None:
 
     cfg = tiny(epochs=1, seeds=(0,), splits=1)
     tune(cfg, tmp_path, trials=1, sampler="random", plots=False, **SMALL)
-    with pytest.raises(TuneError, match=r"another space.*hidden.*--study-name"):
+    with pytest.raises(TuneError, match=r"another search space.*hidden.*--study-name"):
         tune(cfg, tmp_path, trials=1, sampler="random", plots=False, hidden=["gelu"])
+    with pytest.raises(TuneError, match=r"\(epochs, seeds differ\)"):  # values not comparable
+        tune(tiny(epochs=2, seeds=(0, 1), splits=1), tmp_path, trials=1, plots=False, **SMALL)
     con = sqlite3.connect(tmp_path / "actloss-results.sqlite")
     assert con.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == 1  # nothing was run
     con.close()

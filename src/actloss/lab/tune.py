@@ -141,14 +141,20 @@ def tune(
             pruner=_pruner(optuna, pruner),
         )
         before = len(study.trials)
-        grid = {k: [_plain(v) for v in vs] for k, vs in space.grid().items()}
+        grid: dict[str, Any] = {k: [_plain(v) for v in vs] for k, vs in space.grid().items()}
+        grid["fixed"] = _plain(space.fixed())  # what every trial shares: values comparable
         recorded = study.user_attrs.get(SPACE_ATTR)
         if recorded is not None and recorded != grid:
             changed = sorted(k for k in {*recorded, *grid} if recorded.get(k) != grid.get(k))
+            if "fixed" in changed:
+                old, now = recorded.get("fixed", {}), grid["fixed"]
+                changed.remove("fixed")
+                changed += sorted(k for k in {*old, *now} if old.get(k) != now.get(k))
             raise TuneError(
-                f"study {study_name!r} in {str(store.path)!r} searches another space "
-                f"({', '.join(changed)} differ: {recorded} vs now {grid}); Optuna cannot "
-                "continue a study over a changed space; give another --study-name"
+                f"study {study_name!r} in {str(store.path)!r} was run with another search "
+                f"space or setting ({', '.join(changed)} differ); its trials could not be "
+                "compared (Optuna cannot continue over a changed space); give another "
+                "--study-name"
             )
         study.set_user_attr(SPACE_ATTR, grid)
         run_seed = session_seed(seed, before)
@@ -271,6 +277,14 @@ class _Space:
         if self.lrs is not None:
             out["lr"] = self.lrs
         return out
+
+    def fixed(self) -> dict[str, Any]:
+        """The configuration every trial shares (what the objective's values depend on)."""
+        c = self.cfg
+        keys: tuple[str, ...] = ("datasets", "epochs", "batch_size", "seeds", "splits")
+        keys += ("resample", "n_samples")
+        keys += ("optimizer", "data_seed", "test_size", "validation_split", "init", "dtype")
+        return {k: getattr(c, k) for k in keys}
 
     def suggest(self, trial: Any) -> Config:
         if self.lrs is not None:
