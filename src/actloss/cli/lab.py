@@ -288,10 +288,11 @@ def compare_command(
             outcome.target,
             tests_use=outcome.tests_use,
         )
-        skipped = len(outcome.runs) - outcome.trained
+        failed = f"{len(outcome.failed)} failed, " if outcome.failed else ""
+        skipped = len(outcome.runs) - outcome.trained - len(outcome.failed)
         console.print(
-            f"{len(outcome.runs)} runs ({outcome.trained} trained now, {skipped} already in the "
-            f"store {outcome.store})",
+            f"{len(outcome.runs)} runs ({outcome.trained} trained now, {failed}{skipped} "
+            f"already in the store {outcome.store})",
             markup=False,
         )
         if outcome.plot:

@@ -37,7 +37,7 @@ class Outcome:
     """What ``compare`` produced."""
 
     runs: list[Run]
-    trained: int  # runs trained now (the rest were already in the store)
+    trained: int  # runs trained now (the rest were already in the store, or failed)
     rows: list[stats.Row] = field(default_factory=list)
     tests: list[stats.Comparison] = field(default_factory=list)
     metric: str = "accuracy"
@@ -167,6 +167,7 @@ def _train(
             progress.batch_done(len(batch), best[1] if best else None)
     finally:
         progress.stop()
+    out.trained -= len(out.failed)  # trained and stored now; failed runs are not stored
     return out
 
 
@@ -238,7 +239,7 @@ def compare(
     try:
         (folder / report.SUMMARY_FILE).write_text(json.dumps(payload, indent=1), encoding="utf-8")
         out.summary = folder / report.SUMMARY_FILE
-        if plot:
+        if plot and out.rows:  # nothing to draw when every run failed
             out.plot = report.plot_curves(folder / PLOT_FILE, curves, names, out.metric, replicate)
     except OSError as exc:
         out.warnings.append(f"cannot write {exc.filename or folder}: {exc.strerror or exc}")
