@@ -129,6 +129,12 @@ def test_fused_kernel_matches_the_reference(name: str, params: dict[str, Any], d
     with np.errstate(all="ignore"):
         _assert_close(y, v, np.nan_to_num(xs * g), dtype, f"{name}{params} value")
         _assert_close(d, g, np.nan_to_num(xs * g2), dtype, f"{name}{params} grad")
+    zero = x64 == 0.0  # f(+-0) has the definition's sign (tanh(-0) = -0, clip(-0, 0, 6) = -0)
+    np.testing.assert_array_equal(
+        np.signbit(y[zero]),
+        np.signbit(v[zero]),
+        err_msg=f"{name}{params}: sign of zero at {x[zero]}",
+    )
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "gelu", "softplus", "elu"])

@@ -155,9 +155,10 @@ def fma(typingctx: Any, a: Any, b: Any, addend: Any) -> Any:
 
 @njit(inline="always")
 def clamp(x: Any, lo: Any, hi: Any) -> Any:
-    """min(max(x, lo), hi) as selects; NaN becomes ``hi`` (callers restore NaN at the end)."""
+    """min(max(x, lo), hi) as selects, as NumPy's clip (x at a bound keeps its sign: clip(-0,
+    0, 6) = -0); NaN becomes ``hi`` (callers restore NaN at the end)."""
     y = x if x < hi else hi
-    return y if y > lo else lo
+    return y if y >= lo else lo
 
 
 @njit(inline="always")
@@ -436,8 +437,7 @@ def tanh_sech2(x: Any) -> Any:
     a = abs(x)
     e, em1 = exp_expm1(c(x, -2.0) * a)
     inv = c(x, 1.0) / (c(x, 2.0) + em1)  # 1 / (1 + e): one division for both
-    t = -em1 * inv
-    t = t if x >= c(x, 0.0) else -t
+    t = math.copysign(-em1 * inv, x)  # the sign of x, also of a zero (tanh(-0) = -0)
     s2 = (c(x, 4.0) * e) * (inv * inv)
     if x != x:
         return x, x
