@@ -340,15 +340,28 @@ def get(name: str | Function, **params: Any) -> Callable[..., Any]:
 
 
 def _export() -> list[str]:
+    """The catalog's names (and aliases) this module exports; each function is built on first
+    access (``__getattr__``), so importing the module renders no docstring."""
     names = []
     for fn in _catalog.catalog():
         for nm in (fn.name, *fn.info.aliases):
-            if nm.isidentifier() and nm not in globals():
-                globals()[nm] = get(nm)
+            if nm.isidentifier() and nm not in globals() and nm not in names:
                 names.append(nm)
     return names
 
 
 _EXPORTED = _export()
+
+
+def __getattr__(name: str) -> Callable[..., Any]:
+    if name not in _EXPORTED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    f = globals()[name] = get(name)
+    return f
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTED})
+
 
 __all__ = ["activation", "apply_activation", "apply_loss", "get", "loss", *_EXPORTED]
