@@ -19,7 +19,7 @@ import pytest
 import torch
 from torch import nn
 
-from actloss.lab import Config, compare, report
+from actloss.lab import Config, Store, compare, report
 from actloss.lab.executors import ray_gpus
 from actloss.lab.models import FactoryError, digits_cnn, identity, load_factory, train_models
 from actloss.lab.runs import expand
@@ -190,6 +190,18 @@ def test_a_failing_factory_fails_its_runs_with_the_reason_and_loses_nothing(
     assert {f["reason"] for f in summary["failed"]} == {why}
     with sqlite3.connect(store) as con:  # the earlier runs are there as they were, no others
         assert con.execute("SELECT * FROM runs ORDER BY run_id").fetchall() == before
+    assert Store(tmp_path).failures() == out.failed  # recorded with the reason, not finished
+    again = compare(tiny(), tmp_path, data=digits(), model=factory, plot=False)  # type: ignore[arg-type]
+    assert again.failed == out.failed and again.trained == 0  # tried again, failed again
+
+
+def test_a_store_from_before_the_failures_table_is_read_and_written(tmp_path: Path) -> None:
+    compare(tiny(hidden=["relu"]), tmp_path, data=digits(), model=cnn, plot=False)
+    with sqlite3.connect(tmp_path / "actloss-results.sqlite") as con:
+        con.execute("DROP TABLE failures")
+    assert Store(tmp_path).failures() == {} and len(Store(tmp_path).runs()) == 2
+    out = compare(tiny(), tmp_path, data=digits(), model=fails_for_gelu, plot=False)
+    assert len(Store(tmp_path).failures()) == 2 == len(out.failed)
 
 
 def test_one_activation_failing_leaves_the_others_training(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@
 also computes the statistics and writes the plot and the atlas summary. Both take a
 user's data (``data=Data(X, y)``: it replaces the config's datasets, see ``userdata``),
 a model factory (``model=factory``, see ``models``) and the device (``auto``, ``cpu``,
-``cuda``). Runs whose model fails are not stored (a re-run tries them again); the
-outcome lists them with the reason.
+``cuda``). Runs whose model fails are stored as failures with the reason (the store's
+``failures`` table, not finished: a re-run tries them again) and listed in the outcome.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def _train(
             progress.batch_done(len(batch), best[1] if best else None)
     finally:
         progress.stop()
-    out.trained -= len(out.failed)  # trained and stored now; failed runs are not stored
+    out.trained -= len(out.failed)  # trained now; failed runs are stored apart (failures)
     return out
 
 

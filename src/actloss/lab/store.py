@@ -10,7 +10,11 @@ Tables:
 - ``diagnostics``: per run, epoch and layer, gradient norm, dead-unit fraction
   and mean activation (definitions in ``training``);
 - ``metrics``: per run, extra named numbers on the test set and the final
-  weights (``training.extra_numbers``: average precision, entropy, weight norms...).
+  weights (``training.extra_numbers``: average precision, entropy, weight norms...);
+- ``failures``: runs that could not train (a user's model factory that raised, returned
+  no module or the wrong output shape) with the reason, the latest failure per run. A
+  failed run is not finished: a re-run tries it again. Stores made before this table
+  existed get it on their next write.
 
 A batch's rows are inserted in a single transaction, so a process killed at any
 moment (SIGKILL included) leaves either all of a batch or none of it; inserting
@@ -46,7 +50,9 @@ if TYPE_CHECKING:  # the store itself needs no torch (the CLI reads DEFAULT_FOLD
 FILENAME = "actloss-results.sqlite"
 DEFAULT_FOLDER = Path("actloss-results")
 """Where ``actloss compare``, ``actloss tune`` and ``actloss atlas --results`` look by default."""
-TABLES = ("runs", "curves", "diagnostics", "metrics")
+TABLES = ("runs", "curves", "diagnostics", "metrics", "failures")
+ADDED_LATER = ("failures",)
+"""Tables an older store may lack: reading goes on without them, writing creates them."""
 
 
 class StoreError(Exception):
@@ -101,6 +107,13 @@ CREATE TABLE IF NOT EXISTS metrics (
     value REAL,
     PRIMARY KEY (run_id, name)
 );
+CREATE TABLE IF NOT EXISTS failures (
+    run_id TEXT PRIMARY KEY,
+    actloss_version TEXT NOT NULL,
+    config TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    failed_at REAL NOT NULL
+);
 """
 
 
@@ -140,6 +153,8 @@ class Store:
         """Every table of ours is there with our columns (else: another program's database)."""
         for table, columns in _COLUMNS.items():
             have = [row[1] for row in con.execute(f"PRAGMA table_info({table})")]
+            if not have and table in ADDED_LATER:
+                continue
             if have != columns:
                 what = f"table {table!r} has other columns" if have else f"no table {table!r}"
                 raise StoreError(
@@ -222,6 +237,10 @@ class Store:
         by_id = {r.run_id: r for r in runs}
         now = time.time()
         run_rows, curve_rows, diag_rows, metric_rows = [], [], [], []
+        failure_rows = [
+            (rid, __version__, json.dumps(by_id[rid].to_dict(), sort_keys=True), why, now)
+            for rid, why in result.failed.items()
+        ]
         for m, rid in enumerate(result.run_ids):
             r = by_id[rid]
             div = int(result.diverged_epoch[m])
@@ -275,6 +294,11 @@ class Store:
                 con.executemany(f"INSERT INTO curves VALUES (?,?,?,?,?) {_SKIP}", curve_rows)
                 con.executemany(f"INSERT INTO diagnostics VALUES (?,?,?,?,?,?) {_SKIP}", diag_rows)
                 con.executemany(f"INSERT INTO metrics VALUES (?,?,?) {_SKIP}", metric_rows)
+                con.executemany(
+                    "INSERT INTO failures VALUES (?,?,?,?,?) ON CONFLICT (run_id) DO UPDATE "
+                    "SET reason = excluded.reason, failed_at = excluded.failed_at",
+                    failure_rows,
+                )
         except sqlite3.Error as exc:  # rolled back: nothing of this batch is stored
             raise self._fail(exc) from None
         finally:
@@ -329,6 +353,24 @@ class Store:
             for row in self.query(f"SELECT * FROM metrics WHERE run_id IN ({marks})", chunk):
                 out[row["run_id"]][row["name"]] = math.nan if row["value"] is None else row["value"]
         return out
+
+    def failures(self, run_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """run_id -> reason of the stored failures (all, or of ``run_ids``)."""
+        con = self.read()
+        if con is None:
+            return {}
+        try:
+            known = con.execute("SELECT name FROM sqlite_master WHERE name = 'failures'")
+            if known.fetchone() is None:  # a store from before the table
+                return {}
+            rows = dict(con.execute("SELECT run_id, reason FROM failures").fetchall())
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+        finally:
+            con.close()
+        if run_ids is None:
+            return rows
+        return {i: rows[i] for i in run_ids if i in rows}
 
     def dataframe(self, table: str = "runs") -> Any:
         """A pandas DataFrame of ``runs``, ``curves`` or ``diagnostics`` (needs pandas)."""
