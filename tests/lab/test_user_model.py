@@ -100,7 +100,9 @@ def assert_same(batched: object, alone: list) -> None:  # type: ignore[type-arg]
 
 
 def test_batched_cnn_ensemble_equals_the_models_trained_one_at_a_time() -> None:
-    runs = runs_of(cnn)
+    # trained sorted by activation (gelu, relu, silu), given relu, silu, gelu: a 3-cycle,
+    # so results in the wrong order cannot pass
+    runs = runs_of(cnn, tiny(hidden=["relu", "silu", "gelu"]))
     batched = train_models(runs, cnn)
     assert batched.notes == [] and batched.failed == {}  # vmap really ran
     assert batched.run_ids == [r.run_id for r in runs]

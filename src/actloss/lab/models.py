@@ -263,7 +263,7 @@ def train_models(
         if reason is not None and batched:
             notes.append(f"{fn_label(hidden)} models trained one at a time: {reason}")
         groups.append(group)
-    inv = np.argsort(np.argsort(kept))  # sorted position of each kept run, in the runs' order
+    inv = np.argsort(kept)  # the sorted position of each kept run, in the runs' order
     hook = None
     if on_epoch is not None:
         hook = lambda e, v: on_epoch(e, v[inv])  # noqa: E731
