@@ -206,7 +206,7 @@ def _group(
     reason = None if vmap_ok else "asked for one model at a time"
     reason = reason or why_not_vmap(base)
     group = _Group(where, base, params, buffers, reason is None)
-    if reason is None and len(models) > 1:
+    if reason is None:
         try:  # a dry run on copies: nothing of the real parameters or buffers changes
             trial = _Group(
                 where,
