@@ -98,6 +98,8 @@ def test_overall_line_says_where_the_claim_holds() -> None:
     assert overall([("", "Adam", "inconclusive"), ("", "SGD", "supported")]) == (
         "holds under SGD; undecided under Adam"
     )
+    same = [(f, c, "supported") for c in ("SGD", "Adam") for f in ("elu", "prelu")]
+    assert overall(same) == "holds for elu, prelu under every condition tested"
 
 
 def test_effect_across_splits_averages_seeds_then_takes_the_interval_over_splits() -> None:
@@ -193,7 +195,7 @@ def test_distillation_trains_a_teacher_and_students_per_temperature(tmp_path: Pa
     temps = [k.get("temperature") for k in claim.conditions if k.get("part") == "distillation"]
     assert sorted(temps) == [2.0, 4.0, 8.0]
     cells = {p.condition: p for p in result.parts if p.part == "distillation"}
-    assert set(cells) == {f"distillation T = {t:g}" for t in temps}
+    assert set(cells) == {f"T = {t:g}" for t in temps}
     for p in cells.values():
         assert p.effect.n == 3 and math.isfinite(p.effect.mean)
     table = result.table
@@ -213,6 +215,6 @@ def test_markdown_table_has_a_row_per_cell_and_the_overall_lines(tmp_path: Path)
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     claim = get_claim(4)
     assert len(rows) == 1 + 3 * len(claim.conditions) + 1  # header, 3 parts x conditions, 15
-    assert "(source: CS231n notes (SGD + momentum))" in text
+    assert "(source: Karpathy, CS231n notes)" in text
     assert "max error" in rows[-1] and "- **15** (supported): holds." in text
     assert "- **4** (" in text and "3 seeds on one data split" in text

@@ -122,16 +122,21 @@ def overall(cells: Sequence[tuple[str, str, Verdict]]) -> str:
     groups: dict[str, dict[str, list[str]]] = {}
     for part, condition, verdict in cells:
         groups.setdefault(verdict, {}).setdefault(part, []).append(condition)
+    n_conditions = len({c for _p, c, _v in cells})
     out = []
     for verdict in ("supported", "refuted", "inconclusive", "mixed"):
         if verdict not in groups:
             continue
-        items = []
+        same: dict[tuple[str, ...], list[str]] = {}  # parts with the same conditions together
         for part, conditions in groups[verdict].items():
+            same.setdefault(tuple(conditions), []).append(part)
+        items = []
+        for conditions, parts in same.items():
             where = ", ".join(c for c in conditions if c)
-            every = len(conditions) > 1 and len({c for _p, c, _v in cells}) == len(conditions)
+            every = len(conditions) > 1 and len(conditions) == n_conditions
             where = "under every condition tested" if every else (f"under {where}" if where else "")
-            items.append(" ".join(t for t in (f"for {part}" if part else "", where) if t))
+            who = ", ".join(p for p in parts if p)
+            items.append(" ".join(t for t in (f"for {who}" if who else "", where) if t))
         out.append(f"{words.get(verdict, verdict)} " + "; ".join(items))
     return "; ".join(out).replace("  ", " ").strip() or "no verdict"
 

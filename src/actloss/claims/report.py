@@ -54,6 +54,7 @@ def markdown(summary: Mapping[str, Mapping[str, Any]]) -> str:
             )
         lines.append(
             f"- **{d['id']}** ({d['verdict']}): {d.get('overall', '')}. "
+            f"Source: {d.get('source_setting', '')}. "
             f"Replicates: {d.get('seed_rule', '')}; rule: {d.get('rule_short', '')}."
         )
     return "\n".join(rows) + "\n\nOverall, claim by claim:\n\n" + "\n".join(lines) + "\n"
