@@ -109,6 +109,10 @@ def test_effect_across_splits_averages_seeds_then_takes_the_interval_over_splits
     half = 4.302652729911275 / math.sqrt(3)
     assert (e.n, e.splits, e.agree) == (6, 3, 3)
     assert (e.mean, e.low, e.high) == pytest.approx((2.0, 2.0 - half, 2.0 + half), rel=1e-9)
+    # splits that re-split one dataset overlap: Nadeau & Bengio's (1/J + rho) widens it
+    wide = replicate_effect(values, rho=0.3125)
+    factor = math.sqrt((1 / 3 + 0.3125) / (1 / 3))
+    assert wide.high - wide.mean == pytest.approx(half * factor, rel=1e-9)
     # one split: the seeds are the replicates, as before
     assert replicate_effect({0: 1.0, 1: 2.0, 2: 3.0}) == paired_effect([1.0, 2.0, 3.0])
     # a split that disagrees in sign is counted

@@ -20,7 +20,9 @@ of the smaller effect alone), and ``overall`` says in words which cells hold.
 
 With data replicates (values keyed by ``(split, seed)``) the seeds of a split are averaged
 first and the interval is taken over the splits (the split is the random factor: a claim
-must hold across splits, not on one), and the effect says how many splits agree in sign.
+must hold across splits, not on one), corrected for the overlap of the training sets where
+the splits re-split one dataset (the lab's ``stats.effect_across_splits``), and the effect
+says how many splits agree in sign.
 
 Close verdicts get more replicates at the full budget (``is_close``): an inconclusive cell
 whose CI reaches 0 or the threshold has its seeds (per data split) doubled while it stays
@@ -92,24 +94,22 @@ def paired_effect(differences: Sequence[float]) -> Effect:
     return Effect(m, m - half, m + half, n)
 
 
-def replicate_effect(values: Mapping[Any, float]) -> Effect:
+def replicate_effect(values: Mapping[Any, float], rho: float = 0.0) -> Effect:
     """The effect of per-replicate paired differences (keys: seeds, or (split, seed) pairs).
 
-    Seeds only: ``paired_effect`` over the seeds. With (split, seed) keys: the seeds of each
-    split are averaged and the t-interval is taken over the split means.
+    Seeds only: ``paired_effect`` over the seeds. With (split, seed) keys: the lab's
+    ``stats.effect_across_splits``: the seeds of each split are averaged and the t-interval
+    is taken over the split means, widened by Nadeau and Bengio's correction ``rho``
+    (``stats.overlap_ratio``) where the splits re-split one dataset (0 for new draws).
     """
     keys = sorted(values, key=repr)
     if not keys or not all(isinstance(k, tuple) for k in keys):
-        return paired_effect([values[k] for k in sorted(values, key=repr)])
-    by_split: dict[Any, list[float]] = {}
-    for (split, _seed), v in ((k, values[k]) for k in keys):
-        if math.isfinite(v):
-            by_split.setdefault(split, []).append(float(v))
-    means = [fmean(by_split[s]) for s in sorted(by_split)]
-    e = paired_effect(means)
-    n = sum(len(v) for v in by_split.values())
-    agree = sum(1 for m in means if math.isfinite(e.mean) and (m > 0) == (e.mean > 0))
-    return Effect(e.mean, e.low, e.high, n, len(means), agree)
+        return paired_effect([values[k] for k in keys])
+    from ..lab.stats import effect_across_splits
+
+    e = effect_across_splits({k: float(values[k]) for k in keys}, rho=rho)
+    agree = e.agree if e.splits > 1 else None
+    return Effect(e.mean, e.low, e.high, e.n, e.splits, agree)
 
 
 def overall(cells: Sequence[tuple[str, str, Verdict]]) -> str:
@@ -131,9 +131,9 @@ def overall(cells: Sequence[tuple[str, str, Verdict]]) -> str:
         for part, conditions in groups[verdict].items():
             same.setdefault(tuple(conditions), []).append(part)
         items = []
-        for conditions, parts in same.items():
-            where = ", ".join(c for c in conditions if c)
-            every = len(conditions) > 1 and len(conditions) == n_conditions
+        for names, parts in same.items():
+            where = ", ".join(c for c in names if c)
+            every = len(names) > 1 and len(names) == n_conditions
             where = "under every condition tested" if every else (f"under {where}" if where else "")
             who = ", ".join(p for p in parts if p)
             items.append(" ".join(t for t in (f"for {who}" if who else "", where) if t))

@@ -152,7 +152,7 @@ def run_claim(claim: Claim, budget: str = "quick", out: str | Path = DEFAULT_OUT
             ctx.conditions = claim.conditions
             m = claim.run(ctx)
             trained += ctx.trained
-            parts = _cells(claim, m)
+            parts = _cells(claim, m, ctx.overlap)
             limit = b.max_replicates or 0
             close = {
                 p.condition
@@ -171,7 +171,8 @@ def run_claim(claim: Claim, budget: str = "quick", out: str | Path = DEFAULT_OUT
         verdict = claim.rule.decide(err)
     else:
         diffs = m.differences
-        effect = replicate_effect(diffs) if diffs is not None else parts[0].effect
+        rho = max(ctx.overlap.values(), default=0.0)
+        effect = replicate_effect(diffs, rho) if diffs is not None else parts[0].effect
         verdict = claim.rule.decide(effect)
     if parts:  # decided cell by cell (part x condition)
         verdict = combine_verdicts([p.verdict for p in parts])
@@ -183,14 +184,15 @@ def run_claim(claim: Claim, budget: str = "quick", out: str | Path = DEFAULT_OUT
     return result
 
 
-def _cells(claim: Claim, m: Measurement) -> list[PartResult]:
-    """One verdict per (part, condition) the experiment measured."""
+def _cells(claim: Claim, m: Measurement, overlap: dict[str, float]) -> list[PartResult]:
+    """One verdict per (part, condition) the experiment measured (``overlap``: condition ->
+    the overlap ratio of its data splits, see ``replicate_effect``)."""
     if isinstance(claim.rule, ToleranceRule):
         return []
     sources = {k.name: k.source for k in claim.conditions}
     out = []
     for (part, condition), values in m.parts.items():
-        e = replicate_effect(values)
+        e = replicate_effect(values, overlap.get(condition, 0.0))
         out.append(PartResult(part, claim.rule.decide(e), e, condition, sources.get(condition, "")))
     return out
 

@@ -118,6 +118,9 @@ class Context:
     runs: list[Run] = field(default_factory=list)
     growth: dict[str, int] = field(default_factory=dict)  # condition -> replicates factor
     conditions: tuple[Condition, ...] = (NO_CONDITION,)  # the claim's, source's first
+    # condition -> the largest overlap ratio (Nadeau & Bengio's n_test / n_train) of its runs:
+    # splits that re-split one dataset share training data, and the interval widens for it
+    overlap: dict[str, float] = field(default_factory=dict)
 
     @property
     def store(self) -> Store:
@@ -166,6 +169,9 @@ class Context:
         runs, trained = run(cfg, self.folder, tag=self.tag)
         self.trained += trained
         self.runs += runs
+        rho = _overlap(runs)
+        for k in which if condition.name or cover else self.conditions:
+            self.overlap[k.name] = max(self.overlap.get(k.name, 0.0), rho)
         return runs
 
     def rows(self, runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
@@ -180,6 +186,13 @@ class Context:
 def name(spec: Any) -> str:
     """A run's function label: ``relu``, ``leaky_relu(negative_slope=0.01)``."""
     return fn_label(spec)
+
+
+def _overlap(runs: Sequence[Run]) -> float:
+    """The lab's overlap ratio of ``runs`` (0 for one split or new draws of the dataset)."""
+    from ...lab.stats import overlap_ratio
+
+    return max((overlap_ratio([{"config": r.to_dict()}]) for r in runs[:1]), default=0.0)
 
 
 def unit(run: Run) -> Unit:
