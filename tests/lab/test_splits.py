@@ -248,3 +248,12 @@ def test_curve_bands_are_over_split_means() -> None:
     want_low, want_high = stats.bootstrap_ci(split_means)
     np.testing.assert_allclose(low, want_low)
     np.testing.assert_allclose(high, want_high)
+
+
+def test_a_metric_interval_over_splits_never_passes_one() -> None:
+    # five split means near a perfect score: the t interval's upper end (about 1.03) is clipped
+    groups = {k: [v] for k, v in enumerate([0.95, 1.0, 1.0, 0.97, 1.0])}
+    low, high = stats.split_ci(groups)
+    assert high > 1.0  # the quantity itself has no bound
+    low_m, high_m = stats.split_ci(groups, high=stats.METRIC_MAX)
+    assert (low_m, high_m) == (low, 1.0)

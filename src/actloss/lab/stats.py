@@ -62,6 +62,11 @@ TESTS_USE = "last epoch"
 """Which test metric the paired tests compare: the last epoch's (not the best-validation one)."""
 
 
+METRIC_MAX = 1.0
+"""The lab's test metrics (accuracy, per-label accuracy, R^2) are at most 1: their intervals
+over splits are clipped there (a t interval is symmetric and can pass 1 near perfect scores)."""
+
+
 @dataclass(frozen=True)
 class Row:
     """One combination's summary."""
@@ -217,9 +222,9 @@ def summarize(
             metric = _by_split(ok, "test_metric")
             n_splits = len({split_of(m) for m in members})  # diverged runs' splits count too
             split_sd, seed_sd = _components(metric)
-            mci = split_ci(metric, rho)
+            mci = split_ci(metric, rho, high=METRIC_MAX)
             lci = split_ci(_by_split(ok, "test_loss"), rho)
-            bci = split_ci(_by_split(ok, None, best), rho)
+            bci = split_ci(_by_split(ok, None, best), rho, high=METRIC_MAX)
         reached = [m["epochs_to_target"] for m in ok if m["epochs_to_target"] is not None]
         out.append(
             Row(
@@ -324,11 +329,15 @@ def _sqrt(v: float) -> float:
 
 
 def split_ci(
-    groups: Mapping[Any, Sequence[float]], rho: float = 0.0, level: float = 0.95
+    groups: Mapping[Any, Sequence[float]],
+    rho: float = 0.0,
+    level: float = 0.95,
+    high: float = math.inf,
 ) -> tuple[float, float]:
     """Student's t interval of the mean over split means, variance ``(1/J + rho) s^2``; NaN for
     fewer than ``MIN_SEEDS`` splits (the row's mean is over all runs, the interval's centre the
-    mean of the split means)."""
+    mean of the split means). Ends above ``high`` (the largest value the quantity can take,
+    e.g. 1 for an accuracy) are clipped to it."""
     from scipy import stats
 
     means = np.array([np.mean(g) for g in groups.values() if len(g)])
@@ -338,7 +347,7 @@ def split_ci(
     half = float(stats.t.ppf(0.5 + level / 2, j - 1)) * math.sqrt(
         (1.0 / j + rho) * means.var(ddof=1)
     )
-    return float(means.mean() - half), float(means.mean() + half)
+    return float(min(means.mean() - half, high)), float(min(means.mean() + half, high))
 
 
 def effect_across_splits(
