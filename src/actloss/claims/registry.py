@@ -429,7 +429,7 @@ CLAIMS: tuple[Claim, ...] = (
         _q(epochs=1, n_samples=20, sweep=(1.0,)),
         Budget(seeds=50, epochs=1, n_samples=20, sweep=(1.0,)),
         mathematical.softmax_ce_gradient,
-        source_setting="Bishop 2006, eq. 4.109 (softmax with cross-entropy: gradient y - t "
+        source_setting="Bishop 2006, Sec. 4.3.4 (softmax with cross-entropy: gradient y - t "
         "with respect to the activations); checked numerically, in float64",
     ),
 )
