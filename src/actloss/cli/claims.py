@@ -128,8 +128,8 @@ def claims_command(
         from rich.text import Text
 
         table = Table(
-            title=f"Claims ({budget.value} budget; effect = mean of per-seed paired "
-            "differences, 95% t-interval)"
+            title=f"Claims ({budget.value} budget; effect = mean of paired differences over "
+            "the replicates, 95% t-interval)"
         )
         table.add_column("#", justify="right")
         table.add_column("claim", overflow="fold", ratio=3)
@@ -155,7 +155,8 @@ def claims_command(
             "cell; the CI is not corrected for these extra looks."
         )
         seconds = sum(r["seconds"] for r in results)
-        console.print(Text(f"{len(results)} claims in {seconds:.0f} s"))
+        plural = "s" if len(results) != 1 else ""
+        console.print(Text(f"{len(results)} claim{plural} in {seconds:.0f} s"))
         trained = sum(r["trained"] for r in results)
         console.print(Text(f"trained {trained} runs now; store, plots and claims.json in {out}/"))
         et = Table(title="Errata: formulas printed wrongly in tutorials, checked numerically")
