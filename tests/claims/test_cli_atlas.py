@@ -39,6 +39,7 @@ def test_claims_table_and_errors(tmp_path: Path) -> None:
     code, out, _ = invoke("claims", "15", "--out", str(tmp_path))
     assert code == 0
     assert "supported" in out and "Errata" in out and "softsign" in out and "(0, 1)" in out
+    assert "overall: holds" in out and "source: Bishop" in out  # issue 18: where it was made
     code, _, err = invoke("claims", "16", "--out", str(tmp_path))
     assert code == 2 and err.count("\n") == 1 and "from 1 to 15" in err
     code, _, err = invoke("claims", "--budget", "huge")
@@ -54,5 +55,6 @@ def test_atlas_section_shows_plots_verdicts_and_errata_on_cards(tmp_path: Path) 
     html = atlas_section(tmp_path).html
     assert 'id="claim-15"' in html and "data:image/png;base64," in html
     assert "supported" in html and "largest absolute error" in html
+    assert "<b>Overall</b>: holds" in html and "<b>Source</b>: Bishop 2006" in html
     # the errata reach the function cards through an inline script keyed by card id
     assert "'fn-'+name" in html and '"softsign"' in html
