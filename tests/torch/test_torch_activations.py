@@ -325,6 +325,40 @@ def test_torch_func_vmap_and_grad(fn: al.Function) -> None:
     torch.testing.assert_close(g, fn.vjp(x, torch.ones_like(fn(x))))
 
 
+@pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
+def test_vmap_with_autograd_as_a_model_ensemble(
+    fn: al.Function, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """vmap of a module over stacked inputs (batch dimension not first), then backward by
+    autograd -- how the lab trains model ensembles: values and gradients equal the module's
+    on each slice; elementwise entries run their fused kernels on the whole stacked tensor."""
+    from actloss.torch import _autograd
+
+    fused_calls: list[int] = []
+    fused_apply = _autograd.FusedActivation.apply
+    monkeypatch.setattr(
+        _autograd.FusedActivation,
+        "apply",
+        lambda *a: fused_calls.append(1) or fused_apply(*a),
+    )
+    m = getattr(alt, class_name(fn))()
+    if fn.info.training_slope:  # rrelu: random slopes in training, not reproducible by slice
+        m.eval()
+    base = torch.as_tensor(np.asarray(sample_x(fn, {})), dtype=torch.float64).reshape(1, -1)
+    x = torch.cat([base, 0.5 * base, base - 1.0]).T.contiguous()  # (n, 3): in_dims=1
+    x.requires_grad_(True)
+    y = torch.func.vmap(m, in_dims=1, out_dims=1)(x)
+    (y * torch.linspace(0.5, 2.0, y.numel(), dtype=y.dtype).reshape(y.shape)).sum().backward()
+    xs = x.detach().clone().requires_grad_(True)
+    ys = torch.stack([m(xs[:, k]) for k in range(3)], dim=1)
+    (ys * torch.linspace(0.5, 2.0, ys.numel(), dtype=ys.dtype).reshape(ys.shape)).sum().backward()
+    torch.testing.assert_close(y, ys)
+    torch.testing.assert_close(x.grad, xs.grad)
+    learnable = any(p.learnable for p in fn.info.params)  # tensors: the traced route
+    if fn.info.elementwise and fn.kernels.fused and not learnable:
+        assert fused_calls, "vmap took the traced route"
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
 @pytest.mark.parametrize("fn", ACTIVATIONS, ids=IDS)
 def test_cuda(fn: al.Function) -> None:

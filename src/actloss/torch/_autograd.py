@@ -180,6 +180,23 @@ class TracedActivation(torch.autograd.Function):
         return (dx, None, None, *d_tensors)
 
 
+class ElementwiseActivation(TracedActivation):
+    """The traced route with a vmap rule for elementwise functions without tensor parameters:
+    under ``torch.func.vmap`` f applies to the whole stacked tensor at once (an elementwise f
+    does not care where the batch dimension is), by the route that fits it there -- the fused
+    kernels for a CPU float tensor (the lab's batched model ensembles) -- instead of the Array
+    API definition on batched tensors. Other transforms (``torch.func.grad``, ...) run the
+    traced forward and backward it inherits."""
+
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info: Any, in_dims: tuple[Any, ...], x: torch.Tensor, plan: Plan, *_: Any) -> Any:
+        if x.device.type == "cpu" and x.dtype in FAST and not _FORCE_TRACED:
+            x = x.contiguous()  # a batched layout is often strided; the kernels take C order
+        return run(plan, x, {}), in_dims[0]
+
+
 def _torch_params(
     plan: Plan, xc: torch.Tensor, names: Sequence[str], tensors: Sequence[torch.Tensor]
 ) -> dict[str, Any]:
@@ -211,7 +228,11 @@ def run(plan: Plan, x: torch.Tensor, tensors: Mapping[str, torch.Tensor]) -> tor
             f"actloss.torch.{plan.fn.name}: x must be a torch.Tensor, got {type(x).__name__}"
         )
     y: torch.Tensor
-    if (
+    if torch._C._are_functorch_transforms_active() and not (
+        tensors or torch.compiler.is_compiling() or not plan.fn.info.elementwise
+    ):
+        y = ElementwiseActivation.apply(x, plan, ())
+    elif (
         tensors
         or x.dtype not in FAST
         or x.device.type != "cpu"
